@@ -1,0 +1,26 @@
+/** Jest: swc transform with decorator metadata, real PostgreSQL from the global setup. */
+const swc = [
+  "@swc/jest",
+  {
+    jsc: {
+      parser: { syntax: "typescript", decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+      target: "es2022",
+    },
+    module: { type: "commonjs" },
+  },
+];
+
+module.exports = {
+  transform: { "^.+\\.ts$": swc },
+  testEnvironment: "<rootDir>/test/support/node-environment.js",
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  globalTeardown: "<rootDir>/test/support/global-teardown.ts",
+  roots: ["<rootDir>/src", "<rootDir>/test"],
+  testMatch: ["**/*.spec.ts", "<rootDir>/test/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/", "<rootDir>/test/bench/", "<rootDir>/test/soak/"],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  setupFiles: ["reflect-metadata"],
+};

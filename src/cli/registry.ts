@@ -1,0 +1,6 @@
+import type { CliCommand } from "./commands";
+import { migrateCommand, serveCommand, workerCommand } from "./serve.command";
+import { keysCommand, workspacesCommand } from "./keys.command";
+
+/** Every `kindred` command; modules add theirs here (import, train, eval). */
+export const cliCommands: CliCommand[] = [serveCommand, workerCommand, migrateCommand, keysCommand, workspacesCommand];

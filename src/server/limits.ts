@@ -1,0 +1,113 @@
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationContext,
+} from "graphql";
+import { getComplexity, simpleEstimator, fieldExtensionsEstimator, type ComplexityEstimator } from "graphql-query-complexity";
+import type { ApolloServerPlugin } from "@apollo/server";
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxOperations: number;
+}
+
+function limitError(name: string, message: string, max: number, actual: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit: { name, max, actual }, http: { status: 400 } } });
+}
+
+/** Deepest selection of a selection set, following fragments (each fragment once per path). */
+function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
+  if (!set) return 0;
+  let deepest = 0;
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value.startsWith("__")) continue;
+      deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, seen) : 1);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, seen));
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment || seen.has(name)) continue;
+      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, new Set(seen).add(name)));
+    }
+  }
+  return deepest;
+}
+
+function countAliases(document: DocumentNode): number {
+  let aliases = 0;
+  const visit = (set: SelectionSetNode | undefined) => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD && selection.alias) aliases++;
+      if (selection.kind !== Kind.FRAGMENT_SPREAD) visit(selection.selectionSet);
+    }
+  };
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition.selectionSet);
+  }
+  return aliases;
+}
+
+/** Validation rules for depth, aliases and operations per document. */
+export function limitRules(limits: QueryLimits) {
+  const rule = (context: ValidationContext): ASTVisitor => ({
+    Document: {
+      leave(document) {
+        const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+        if (operations.length > limits.maxOperations) {
+          context.reportError(limitError("operations", `The document has ${operations.length} operations; the maximum is ${limits.maxOperations}`, limits.maxOperations, operations.length));
+        }
+        const aliases = countAliases(document);
+        if (aliases > limits.maxAliases) {
+          context.reportError(limitError("aliases", `The document uses ${aliases} aliases; the maximum is ${limits.maxAliases}`, limits.maxAliases, aliases));
+        }
+        const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+        for (const operation of operations) {
+          if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
+          const depth = depthOf(operation.selectionSet, fragments, new Set());
+          if (depth > limits.maxDepth) {
+            context.reportError(limitError("depth", `The query is ${depth} levels deep; the maximum is ${limits.maxDepth}`, limits.maxDepth, depth));
+          }
+        }
+      },
+    },
+  });
+  return [rule];
+}
+
+/** List fields cost their children times the page size they ask for (`first`, `n`, `limit`). */
+const listSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+  const size = [args.first, args.n, args.limit, args.last].find((v) => typeof v === "number" && v > 0) as number | undefined;
+  if (size === undefined) return undefined;
+  return 1 + childComplexity * size;
+};
+
+/** Rejects operations whose estimated cost exceeds the limit, before anything executes. */
+export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const cost = getComplexity({
+            schema: schema(),
+            query: document,
+            operationName: request.operationName,
+            variables: request.variables,
+            estimators: [fieldExtensionsEstimator(), listSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > maxCost) {
+            throw limitError("cost", `The query's estimated cost is ${cost}; the maximum is ${maxCost}. Ask for smaller pages or fewer fields.`, maxCost, cost);
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import type { RequestContext } from "../common/context";
+import { PageArgs, decodeCursor, toConnection, type Connection } from "../common/pagination";
+import { ApiKey } from "./api-key.entity";
+import type { ApiKeyService } from "./api-key.service";
+import type { WorkspaceService } from "./workspace.service";
+import { Can, type Role } from "./role";
+import { ApiKeyConnection, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload, Viewer } from "./workspace.types";
+import { assertUuid } from "../common/validation";
+
+@Resolver()
+export class WorkspaceResolver {
+  constructor(
+    private readonly workspaces: WorkspaceService,
+    private readonly keys: ApiKeyService,
+  ) {}
+
+  @Authorized(...Can.any)
+  @Query(() => Viewer, { description: "Who is calling: workspace, role and API key" })
+  async viewer(@Ctx() ctx: RequestContext): Promise<Viewer> {
+    const scope = ctx.scope;
+    const [workspace, apiKey] = await Promise.all([
+      this.workspaces.get(scope.workspaceId),
+      scope.get(ApiKey, { id: ctx.auth!.apiKeyId }, "ApiKey", ctx.auth!.apiKeyId),
+    ]);
+    return { workspace, role: ctx.auth!.role as Role, apiKey };
+  }
+
+  @Authorized(...Can.administer)
+  @Query(() => ApiKeyConnection, { description: "API keys of this workspace, newest first" })
+  async apiKeys(
+    @Args() { first, after }: PageArgs,
+    @Arg("includeRevoked", { defaultValue: false }) includeRevoked: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Connection<ApiKey>> {
+    const query = ctx.scope.query(ApiKey, "k").orderBy("k.created_at", "DESC").addOrderBy("k.id", "DESC").take(first + 1);
+    if (!includeRevoked) query.andWhere("k.revoked_at IS NULL");
+    if (after) {
+      const [createdAt, id] = decodeCursor(after, 2);
+      query.andWhere("(k.created_at, k.id) < (:createdAt, :id)", { createdAt, id });
+    }
+    const rows = await query.getMany();
+    return toConnection(rows, first, (k) => [k.createdAt.toISOString(), k.id], Boolean(after));
+  }
+
+  @Authorized(...Can.administer)
+  @Mutation(() => CreateApiKeyPayload, { description: "Creates an API key in this workspace; the secret is returned once" })
+  async createApiKey(@Arg("input") input: CreateApiKeyInput, @Ctx() ctx: RequestContext): Promise<CreateApiKeyPayload> {
+    return this.keys.create(ctx.scope.workspaceId, input.name, input.role);
+  }
+
+  @Authorized(...Can.administer)
+  @Mutation(() => RevokeApiKeyPayload, { description: "Revokes an API key at once, on every instance" })
+  async revokeApiKey(@Arg("input") input: RevokeApiKeyInput, @Ctx() ctx: RequestContext): Promise<RevokeApiKeyPayload> {
+    assertUuid(input.id, "input.id");
+    return { apiKey: await this.keys.revoke(ctx.scope.workspaceId, input.id) };
+  }
+}
