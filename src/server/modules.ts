@@ -1,11 +1,22 @@
 import type { KindredModule } from "../common/kernel";
 import { workspacesModule } from "../workspaces/workspaces.module";
 import { jobsModule } from "../jobs/jobs.module";
+import { catalogModule } from "../catalog/catalog.module";
+import { profilesModule } from "../profiles/profiles.module";
+import { eventsModule } from "../events/events.module";
 
 /**
  * Every module of Kindred, lowest layer first. A new module adds itself here and nowhere else
  * in the server: its entities, resolvers, routes and jobs come with it.
  */
-export const kindredModules: KindredModule[] = [workspacesModule, jobsModule];
+export const kindredModules: KindredModule[] = [
+  // layer 1: tenancy (and job runs, which every module reports through)
+  workspacesModule,
+  jobsModule,
+  // layer 2: customer data
+  catalogModule,
+  profilesModule,
+  eventsModule,
+];
 
 export const allEntities = kindredModules.flatMap((m) => m.entities);
