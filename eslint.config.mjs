@@ -11,5 +11,5 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "warn",
     },
   },
-  { files: ["**/*.js", "**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly", globalThis: "readonly" } }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+  { files: ["**/*.js", "**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly", globalThis: "readonly", URL: "readonly" } }, rules: { "@typescript-eslint/no-require-imports": "off" } },
 );
