@@ -18,6 +18,7 @@ import { BodyTooLargeError, bearerToken, clientIp, readBody, sendGraphQLError, s
 import { BoundedPubSub } from "./pubsub";
 import { RateLimiter } from "./rate-limit";
 import { buildKindredSchema } from "./schema";
+import { checkSubscription, subscriptionRoles } from "./subscription-guard";
 import { createRuntime, type Runtime } from "./kernel-factory";
 
 /** A running Kindred server. */
@@ -80,6 +81,7 @@ export async function startApp({ config, logger, bootstrap = true, extraModules 
     logger,
     extraPlugins: [{ async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } }],
   });
+  const subscriptionRoleMap = subscriptionRoles();
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: 1024 * 1024 });
   const wsCleanup = useServer<Record<string, unknown>, { auth?: RequestAuth | null; ip?: string }>(
     {
@@ -93,6 +95,7 @@ export async function startApp({ config, logger, bootstrap = true, extraModules 
         ctx.extra.ip = clientIp(ctx.extra.request);
         return true;
       },
+      onSubscribe: (ctx, _id, payload) => checkSubscription(payload.query, payload.operationName, ctx.extra.auth ?? null, subscriptionRoleMap) ?? undefined,
       context: (ctx) => createRequestContext(kernel.dataSource, ctx.extra.auth ?? null, ctx.extra.ip ?? ""),
     },
     wss,
