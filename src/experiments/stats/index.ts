@@ -1,0 +1,5 @@
+export * from "./special";
+export * from "./frequentist";
+export * from "./checks";
+export * from "./bayes";
+export * from "./sequential";
