@@ -4,6 +4,7 @@ import { jobsModule } from "../jobs/jobs.module";
 import { catalogModule } from "../catalog/catalog.module";
 import { profilesModule } from "../profiles/profiles.module";
 import { eventsModule } from "../events/events.module";
+import { modelsModule } from "../models/models.module";
 
 /**
  * Every module of Kindred, lowest layer first. A new module adds itself here and nowhere else
@@ -17,6 +18,8 @@ export const kindredModules: KindredModule[] = [
   catalogModule,
   profilesModule,
   eventsModule,
+  // layer 3: decisions
+  modelsModule,
 ];
 
 export const allEntities = kindredModules.flatMap((m) => m.entities);
