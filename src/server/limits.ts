@@ -90,19 +90,27 @@ const listSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return 1 + childComplexity * size;
 };
 
-/** Rejects operations whose estimated cost exceeds the limit, before anything executes. */
+/**
+ * Rejects operations whose estimated cost exceeds the limit, before anything executes.
+ * Apollo reuses one parsed document per query text, so costs are cached per document,
+ * operation and variables (the hot path pays a map lookup, not a traversal).
+ */
 export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): ApolloServerPlugin {
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const estimators = [fieldExtensionsEstimator(), listSizeEstimator, simpleEstimator({ defaultComplexity: 1 })];
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({
-            schema: schema(),
-            query: document,
-            operationName: request.operationName,
-            variables: request.variables,
-            estimators: [fieldExtensionsEstimator(), listSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let byVariables = costs.get(document);
+          if (!byVariables) costs.set(document, (byVariables = new Map()));
+          const key = `${request.operationName ?? ""}\u0000${request.variables ? JSON.stringify(request.variables) : ""}`;
+          let cost = byVariables.get(key);
+          if (cost === undefined) {
+            cost = getComplexity({ schema: schema(), query: document, operationName: request.operationName, variables: request.variables, estimators });
+            // Bounded: documents with ever-changing variables don't grow the cache without limit.
+            if (byVariables.size < 100) byVariables.set(key, cost);
+          }
           if (cost > maxCost) {
             throw limitError("cost", `The query's estimated cost is ${cost}; the maximum is ${maxCost}. Ask for smaller pages or fewer fields.`, maxCost, cost);
           }

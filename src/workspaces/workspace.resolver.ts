@@ -1,14 +1,15 @@
-import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../common/context";
 import { PageArgs, decodeCursor, toConnection, type Connection } from "../common/pagination";
 import { ApiKey } from "./api-key.entity";
 import type { ApiKeyService } from "./api-key.service";
 import type { WorkspaceService } from "./workspace.service";
+import { Workspace } from "./workspace.entity";
 import { Can, type Role } from "./role";
 import { ApiKeyConnection, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload, Viewer } from "./workspace.types";
 import { assertUuid } from "../common/validation";
 
-@Resolver()
+@Resolver(() => Viewer)
 export class WorkspaceResolver {
   constructor(
     private readonly workspaces: WorkspaceService,
@@ -17,13 +18,19 @@ export class WorkspaceResolver {
 
   @Authorized(...Can.any)
   @Query(() => Viewer, { description: "Who is calling: workspace, role and API key" })
-  async viewer(@Ctx() ctx: RequestContext): Promise<Viewer> {
-    const scope = ctx.scope;
-    const [workspace, apiKey] = await Promise.all([
-      this.workspaces.get(scope.workspaceId),
-      scope.get(ApiKey, { id: ctx.auth!.apiKeyId }, "ApiKey", ctx.auth!.apiKeyId),
-    ]);
-    return { workspace, role: ctx.auth!.role as Role, apiKey };
+  viewer(@Ctx() ctx: RequestContext): Viewer {
+    const auth = ctx.auth!;
+    return { role: auth.role as Role, workspaceId: auth.workspaceId, apiKeyId: auth.apiKeyId };
+  }
+
+  @FieldResolver(() => Workspace)
+  workspace(@Root() viewer: Viewer): Promise<Workspace> {
+    return this.workspaces.get(viewer.workspaceId);
+  }
+
+  @FieldResolver(() => ApiKey)
+  apiKey(@Root() viewer: Viewer, @Ctx() ctx: RequestContext): Promise<ApiKey> {
+    return ctx.scope.get(ApiKey, { id: viewer.apiKeyId }, "ApiKey", viewer.apiKeyId);
   }
 
   @Authorized(...Can.administer)

@@ -5,12 +5,12 @@ import { Workspace } from "./workspace.entity";
 import { Role } from "./role";
 import { ConnectionType } from "../common/pagination";
 
-/** The caller: their workspace, role and key. */
+/** The caller: their workspace, role and key (workspace and key are loaded only when asked for). */
 @ObjectType()
 export class Viewer {
-  @Field(() => Workspace) workspace!: Workspace;
   @Field(() => Role) role!: Role;
-  @Field(() => ApiKey) apiKey!: ApiKey;
+  workspaceId!: string;
+  apiKeyId!: string;
 }
 
 @InputType()
