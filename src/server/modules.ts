@@ -5,6 +5,7 @@ import { catalogModule } from "../catalog/catalog.module";
 import { profilesModule } from "../profiles/profiles.module";
 import { eventsModule } from "../events/events.module";
 import { modelsModule } from "../models/models.module";
+import { experimentsModule } from "../experiments/experiments.module";
 
 /**
  * Every module of Kindred, lowest layer first. A new module adds itself here and nowhere else
@@ -20,6 +21,8 @@ export const kindredModules: KindredModule[] = [
   eventsModule,
   // layer 3: decisions
   modelsModule,
+  // layer 4: delivery (experiments before rendering: rendering calls EXPERIMENTS)
+  experimentsModule,
 ];
 
 export const allEntities = kindredModules.flatMap((m) => m.entities);
