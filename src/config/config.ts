@@ -21,6 +21,8 @@ export interface KindredConfig {
     rateLimitPerSecond: number;
     rateLimitBurst: number;
     maxEventBatch: number;
+    eventMaxFutureSkewSeconds: number;
+    eventMaxAgeDays: number;
   };
   secret: string;
   encryptionKeys: string[];
@@ -79,6 +81,8 @@ export const CONFIG_VARIABLES = {
   rateLimitPerSecond: { name: "KINDRED_RATE_LIMIT_PER_SECOND", description: "sustained requests per second per API key (0 disables)", default: "5000", parse: int(0, 10_000_000) },
   rateLimitBurst: { name: "KINDRED_RATE_LIMIT_BURST", description: "burst size of the per-key token bucket", default: "10000", parse: int(1, 100_000_000) },
   maxEventBatch: { name: "KINDRED_MAX_EVENT_BATCH", description: "maximum events per trackEvents call", default: "1000", parse: int(1, 100_000) },
+  eventMaxFutureSkewSeconds: { name: "KINDRED_EVENT_MAX_FUTURE_SKEW_SECONDS", description: "events dated further in the future are rejected (clock skew allowance)", default: "300", parse: int(0, 86_400 * 30) },
+  eventMaxAgeDays: { name: "KINDRED_EVENT_MAX_AGE_DAYS", description: "API events older than this are rejected (imports accept any age)", default: "730", parse: int(1, 36_500) },
   secret: { name: "KINDRED_SECRET", description: "server secret for signing (tracking tokens, blind indexes); generated under KINDRED_DATA_DIR outside production", default: undefined, parse: (raw: string) => { if (raw.length < 32) throw new Error("must be at least 32 characters"); return raw; } },
   encryptionKeys: { name: "KINDRED_ENCRYPTION_KEYS", description: "comma-separated base64 32-byte keys for personal data, newest first; generated under KINDRED_DATA_DIR outside production", default: undefined, parse: str },
   runWorker: { name: "KINDRED_RUN_WORKER", description: "run background jobs inside `kindred serve`", default: "true", parse: bool },
@@ -139,6 +143,8 @@ export function loadConfig(env: Env = process.env): KindredConfig {
     rateLimitPerSecond: read(v.rateLimitPerSecond)!,
     rateLimitBurst: read(v.rateLimitBurst)!,
     maxEventBatch: read(v.maxEventBatch)!,
+    eventMaxFutureSkewSeconds: read(v.eventMaxFutureSkewSeconds)!,
+    eventMaxAgeDays: read(v.eventMaxAgeDays)!,
   };
   const config: KindredConfig = {
     env: kind,

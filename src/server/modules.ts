@@ -3,9 +3,12 @@ import { workspacesModule } from "../workspaces/workspaces.module";
 import { jobsModule } from "../jobs/jobs.module";
 import { catalogModule } from "../catalog/catalog.module";
 import { profilesModule } from "../profiles/profiles.module";
+import { privacyModule } from "../privacy/consent.module";
 import { eventsModule } from "../events/events.module";
 import { modelsModule } from "../models/models.module";
+import { segmentsModule } from "../segments/segments.module";
 import { experimentsModule } from "../experiments/experiments.module";
+import { renderingModule } from "../rendering/rendering.module";
 
 /**
  * Every module of Kindred, lowest layer first. A new module adds itself here and nowhere else
@@ -18,11 +21,14 @@ export const kindredModules: KindredModule[] = [
   // layer 2: customer data
   catalogModule,
   profilesModule,
+  privacyModule,
   eventsModule,
   // layer 3: decisions
   modelsModule,
+  segmentsModule,
   // layer 4: delivery (experiments before rendering: rendering calls EXPERIMENTS)
   experimentsModule,
+  renderingModule,
 ];
 
 export const allEntities = kindredModules.flatMap((m) => m.entities);

@@ -1,0 +1,189 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { Clock } from "../common/clock";
+import type { ProfileChange } from "../profiles/profile-hooks";
+import type { ProfileChangePublisher } from "../profiles/profile-changes";
+import { IdentityService, withRetry } from "../profiles/identity.service";
+import type { ConsentService } from "../privacy/consent.service";
+import { BUILT_IN_EVENT_TYPES, NON_BEHAVIORAL_TYPES } from "./event-schema";
+import { eventsIngested, eventsRejected } from "./event.metrics";
+import type { EventTypesService } from "./event-types.service";
+import type { EventProblem } from "./rejected-event.entity";
+import { itemCategories, updateComputed, type LockedProfile } from "./trait-updater";
+import { validateEvent, type ValidEvent } from "./validate-event";
+
+/** Outcome of one event in a batch. */
+export type EventStatus = "ACCEPTED" | "DUPLICATE" | "REJECTED";
+
+/** The answer for one event: status, stored ids, every reason (rejected) and flags (accepted). */
+export interface EventResult {
+  index: number;
+  messageId: string | null;
+  status: EventStatus;
+  eventId: string | null;
+  profileId: string | null;
+  reasons: EventProblem[];
+  warnings: EventProblem[];
+}
+
+/** Ingestion options: `import` sources accept historical timestamps by default. */
+export interface IngestOptions {
+  source?: "api" | "import";
+  maxAgeDays?: number;
+  now?: Date;
+}
+
+/** Limits ingestion applies (from config). */
+export interface IngestionLimits {
+  maxFutureSkewSeconds: number;
+  maxAgeDays: number;
+}
+
+interface Pending { index: number; event: ValidEvent; profileId: string }
+
+/**
+ * The one ingestion path (GraphQL trackEvents, tracking links, the importer): validate each event,
+ * resolve identities, store accepted events idempotently (ON CONFLICT on message id), update
+ * computed traits, quarantine rejects — a handful of set-based statements per batch.
+ */
+export class IngestionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly identity: IdentityService,
+    private readonly consent: ConsentService,
+    private readonly types: EventTypesService,
+    private readonly changes: ProfileChangePublisher,
+    private readonly clock: Clock,
+    private readonly limits: IngestionLimits,
+  ) {}
+
+  async ingest(workspaceId: string, inputs: readonly unknown[], options: IngestOptions = {}): Promise<EventResult[]> {
+    const now = options.now ?? this.clock.now();
+    const source = options.source ?? "api";
+    const { schemas, behavioral: customBehavioral } = await this.types.schemasFor(workspaceId);
+    const rules = { now, maxFutureSkewSeconds: this.limits.maxFutureSkewSeconds, maxAgeDays: options.maxAgeDays ?? (source === "import" ? Infinity : this.limits.maxAgeDays), customTypes: schemas };
+    const results: EventResult[] = [];
+    const valid: { index: number; event: ValidEvent }[] = [];
+    const firstIndex = new Map<string, number>();
+    inputs.forEach((input, index) => {
+      const { event, problems } = validateEvent(input, rules);
+      const messageId = typeof (input as { messageId?: unknown })?.messageId === "string" ? ((input as { messageId: string }).messageId) : null;
+      results.push({ index, messageId, status: event ? "ACCEPTED" : "REJECTED", eventId: null, profileId: null, reasons: problems, warnings: [] });
+      if (!event) return;
+      if (firstIndex.has(event.messageId)) results[index].status = "DUPLICATE"; // repeated inside the batch
+      else {
+        firstIndex.set(event.messageId, index);
+        valid.push({ index, event });
+      }
+    });
+    if (valid.length) {
+      const resolution = await this.identity.resolve(workspaceId, valid.map((v) => v.event.identifiers));
+      const pending = valid.map((v, i) => ({ ...v, profileId: resolution.profileIds[i] }));
+      const changes = await withRetry(() => this.dataSource.transaction((m) => this.store(m, workspaceId, pending, results, now, customBehavioral)));
+      await this.changes.publish([...IdentityService.mergeChanges(workspaceId, resolution.merges), ...changes]);
+    }
+    for (const r of results) if (r.status === "DUPLICATE" && r.eventId === null) Object.assign(r, this.sameAs(results, firstIndex, r));
+    await this.quarantine(workspaceId, inputs, results, source);
+    this.count(results, source);
+    return results;
+  }
+
+  private sameAs(results: EventResult[], firstIndex: Map<string, number>, r: EventResult): Partial<EventResult> {
+    const first = results[firstIndex.get(r.messageId ?? "") ?? -1];
+    return first ? { eventId: first.eventId, profileId: first.profileId } : {};
+  }
+
+  private async store(m: EntityManager, ws: string, pending: Pending[], results: EventResult[], now: Date, customBehavioral: Set<string>): Promise<ProfileChange[]> {
+    const locked = await this.lockProfiles(m, ws, pending);
+    const analytics = await this.consent.allowed(ws, [...locked.keys()], "analytics", m);
+    const keep = pending.filter((p) => {
+      const behavioral = BUILT_IN_EVENT_TYPES[p.event.type] ? !NON_BEHAVIORAL_TYPES.has(p.event.type) : customBehavioral.has(p.event.type);
+      if (behavioral && analytics.get(p.profileId) === false) {
+        results[p.index].profileId = p.profileId;
+        results[p.index].warnings.push({ path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" });
+        return false;
+      }
+      return true;
+    });
+    const categories = await itemCategories(m, ws, keep.flatMap((p) => p.event.itemIds));
+    for (const p of keep)
+      p.event.itemIds.forEach((id, i) => {
+        if (!categories.has(id)) results[p.index].warnings.push({ path: p.event.type === "purchase" || p.event.type === "refund" ? `properties.lineItems[${i}].itemId` : "properties.itemId", code: "unknown_item", message: `item "${id.slice(0, 60)}" is not in the catalog` });
+      });
+    const rows = keep.map((p) => ({ m: p.event.messageId, t: p.event.type, o: p.event.occurredAt.toISOString(), p: p.profileId, pr: p.event.properties, c: p.event.context, i: p.event.itemIds, r: p.event.revenue, cur: p.event.currency }));
+    const inserted: { id: string; message_id: string }[] = rows.length
+      ? await m.query(
+          `INSERT INTO events (workspace_id, message_id, type, occurred_at, profile_id, properties, context, item_ids, revenue, currency)
+           SELECT $1, x.m, x.t, x.o, x.p, x.pr, x.c, x.i, x.r, x.cur FROM jsonb_to_recordset($2::jsonb) AS x(m text, t text, o timestamptz, p uuid, pr jsonb, c jsonb, i text[], r numeric, cur text)
+           ON CONFLICT (workspace_id, message_id) DO NOTHING RETURNING id, message_id`,
+          [ws, JSON.stringify(rows)],
+        )
+      : [];
+    const ids = new Map(inserted.map((r) => [r.message_id, r.id]));
+    const dupIds = keep.filter((p) => !ids.has(p.event.messageId)).map((p) => p.event.messageId);
+    const existing: { id: string; message_id: string; profile_id: string }[] = dupIds.length
+      ? await m.query(`SELECT e.id, e.message_id, e.profile_id FROM events e WHERE e.workspace_id = $1 AND e.message_id = ANY($2::text[])`, [ws, dupIds])
+      : [];
+    const dups = new Map(existing.map((r) => [r.message_id, r]));
+    const stored: (Pending & { id: string })[] = [];
+    for (const p of keep) {
+      const r = results[p.index];
+      const id = ids.get(p.event.messageId);
+      if (id) {
+        Object.assign(r, { eventId: id, profileId: p.profileId });
+        stored.push({ ...p, id });
+      } else Object.assign(r, { status: "DUPLICATE", eventId: dups.get(p.event.messageId)?.id ?? null, profileId: dups.get(p.event.messageId)?.profile_id ?? p.profileId, warnings: [] });
+    }
+    const events = stored.map((p) => ({ ...p.event, profileId: p.profileId }));
+    await updateComputed(m, ws, locked, events, categories, now.getTime());
+    const types = new Map<string, Set<string>>();
+    for (const e of events) types.set(e.profileId, (types.get(e.profileId) ?? new Set()).add(e.type));
+    return [...types].map(([profileId, t]) => ({ workspaceId: ws, profileId, changed: ["events", "computed"], eventTypes: [...t] }));
+  }
+
+  /** Locks the batch's profiles (id order, no deadlocks) and follows merges that raced with us. */
+  private async lockProfiles(m: EntityManager, ws: string, pending: Pending[]): Promise<Map<string, LockedProfile>> {
+    const locked = new Map<string, LockedProfile>();
+    let ids = [...new Set(pending.map((p) => p.profileId))];
+    const redirect = new Map<string, string>();
+    for (let round = 0; ids.length && round < 5; round++) {
+      const rows: (LockedProfile & { merged_into_id: string | null })[] = await m.query(
+        `SELECT id, computed, traits->>'timezone' AS tz, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+        [ws, ids],
+      );
+      ids = [];
+      for (const r of rows) {
+        if (r.merged_into_id) {
+          redirect.set(r.id, r.merged_into_id);
+          if (!locked.has(r.merged_into_id)) ids.push(r.merged_into_id);
+        } else locked.set(r.id, r);
+      }
+    }
+    // A merge committed between resolution and this lock: store the events on the survivor.
+    for (const p of pending) while (redirect.has(p.profileId)) p.profileId = redirect.get(p.profileId)!;
+    return locked;
+  }
+
+  private async quarantine(ws: string, inputs: readonly unknown[], results: EventResult[], source: string): Promise<void> {
+    const rejected = results.filter((r) => r.status === "REJECTED");
+    if (!rejected.length) return;
+    const rows = rejected.map((r) => {
+      const input = inputs[r.index] as Record<string, unknown> | null;
+      const payload = input && typeof input === "object" && !Array.isArray(input) ? input : { value: input };
+      return { m: r.messageId, t: typeof payload.type === "string" ? payload.type.slice(0, 100) : null, r: r.reasons, c: [...new Set(r.reasons.map((x) => x.code))], p: payload };
+    });
+    await this.dataSource.query(
+      `INSERT INTO rejected_events (workspace_id, message_id, type, reasons, codes, payload, source)
+       SELECT $1, x.m, x.t, x.r, x.c, x.p, $3 FROM jsonb_to_recordset($2::jsonb) AS x(m text, t text, r jsonb, c text[], p jsonb)`,
+      [ws, JSON.stringify(rows), source],
+    );
+  }
+
+  private count(results: EventResult[], source: string): void {
+    const by = { ACCEPTED: 0, DUPLICATE: 0, REJECTED: 0 };
+    for (const r of results) {
+      by[r.status]++;
+      if (r.status === "REJECTED") for (const code of new Set(r.reasons.map((x) => x.code))) eventsRejected.inc({ reason: code });
+    }
+    for (const [status, n] of Object.entries(by)) if (n) eventsIngested.inc({ status: status.toLowerCase(), source }, n);
+  }
+}

@@ -1,0 +1,238 @@
+import { AFFINITY_HALF_LIFE_DAYS, ENGAGEMENT_HALF_LIFE_DAYS, RECENTLY_VIEWED, TOP_CATEGORIES } from "./computed-traits";
+
+/** An event as the computed-trait reducer sees it. */
+export interface TraitEvent {
+  type: string;
+  occurredAt: Date;
+  properties: Record<string, unknown>;
+  context: Record<string, unknown>;
+  itemIds: string[];
+  revenue: number | null;
+}
+
+/** Incremental state kept in `computed._state` (not exposed through the API). */
+export interface TraitState {
+  at: number; // reference time (ms) of the decayed sums
+  eng: number;
+  cat: Record<string, number>;
+  cart: Record<string, number>;
+  viewed: [string, number][];
+  hours: number[];
+  delivered: number;
+  opens: number;
+  clicks: number;
+  purchases: number;
+  purchaseRevenue: number;
+  refunds: number;
+  first: number | null;
+  last: number | null;
+  lastPurchase: number | null;
+  lastPurchaseCategory: string | null;
+  /** Hour index (ms / 1h) → event type → count, last 48 hours. */
+  hrs: Record<string, Record<string, number>>;
+  /** UTC day index → event type → count (plus $rev, $buy), last 90 days. */
+  days: Record<string, Record<string, number>>;
+}
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+export const ENGAGEMENT_WEIGHTS: Record<string, number> = { page_view: 0.5, product_view: 1, search: 1, add_to_cart: 2, checkout_started: 3, purchase: 5, email_open: 1, email_click: 3 };
+export const AFFINITY_WEIGHTS: Record<string, number> = { product_view: 1, add_to_cart: 3, purchase: 5, email_click: 1 };
+const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
+const decay = (ms: number, halfLifeDays: number) => Math.pow(2, -ms / (halfLifeDays * DAY));
+
+export function emptyState(): TraitState {
+  return { at: 0, eng: 0, cat: {}, cart: {}, viewed: [], hours: new Array(24).fill(0), delivered: 0, opens: 0, clicks: 0, purchases: 0, purchaseRevenue: 0, refunds: 0, first: null, last: null, lastPurchase: null, lastPurchaseCategory: null, hrs: {}, days: {} };
+}
+
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+/** Hour of day of `at` in `timeZone` (UTC when unknown). */
+export function localHour(at: Date, timeZone: string | undefined): number {
+  const zone = timeZone ?? "UTC";
+  let format = hourFormats.get(zone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone: zone });
+    } catch {
+      return at.getUTCHours();
+    }
+    hourFormats.set(zone, format);
+  }
+  return Number(format.format(at)) % 24;
+}
+
+/** Moves decayed sums to a later reference time. */
+function rebase(state: TraitState, to: number): void {
+  if (to <= state.at) return;
+  const gap = to - state.at;
+  state.eng *= decay(gap, ENGAGEMENT_HALF_LIFE_DAYS);
+  const f = decay(gap, AFFINITY_HALF_LIFE_DAYS);
+  for (const k of Object.keys(state.cat)) state.cat[k] *= f;
+  state.at = to;
+}
+
+/**
+ * Folds events (any order) into the incremental state. `categoryOf` gives an item's catalog
+ * category; `timeZone` is the profile's own zone for the send-hour histogram.
+ */
+export function applyEvents(previous: TraitState | undefined, events: TraitEvent[], categoryOf: (itemId: string) => string | undefined, timeZone: string | undefined, now: number): TraitState {
+  const s: TraitState = { ...emptyState(), ...(previous ? structuredClone(previous) : {}) };
+  const nowHour = Math.floor(now / HOUR), nowDay = Math.floor(now / DAY);
+  const sorted = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  for (const e of sorted) {
+    const ms = e.occurredAt.getTime();
+    rebase(s, ms);
+    const age = s.at - ms;
+    s.first = s.first === null ? ms : Math.min(s.first, ms);
+    s.last = s.last === null ? ms : Math.max(s.last, ms);
+    bump(s, e, ms, nowHour, nowDay);
+    s.eng += (ENGAGEMENT_WEIGHTS[e.type] ?? 0) * decay(age, ENGAGEMENT_HALF_LIFE_DAYS);
+    const weight = AFFINITY_WEIGHTS[e.type];
+    if (weight) {
+      const cats = e.itemIds.map(categoryOf).filter((c): c is string => Boolean(c));
+      if (e.type === "product_view" && typeof e.properties.category === "string" && !cats.length) cats.push(e.properties.category);
+      for (const c of cats) s.cat[c] = (s.cat[c] ?? 0) + weight * decay(age, AFFINITY_HALF_LIFE_DAYS);
+    }
+    switch (e.type) {
+      case "product_view":
+        for (const id of e.itemIds) s.viewed.push([id, ms]);
+        break;
+      case "add_to_cart":
+        for (const id of e.itemIds) s.cart[id] = Math.max(s.cart[id] ?? 0, ms);
+        break;
+      case "remove_from_cart":
+        for (const id of e.itemIds) if ((s.cart[id] ?? 0) <= ms) delete s.cart[id];
+        break;
+      case "purchase":
+        s.purchases++;
+        s.purchaseRevenue += e.revenue ?? 0;
+        for (const id of e.itemIds) if ((s.cart[id] ?? 0) <= ms) delete s.cart[id];
+        if (s.lastPurchase === null || ms >= s.lastPurchase) {
+          s.lastPurchase = ms;
+          s.lastPurchaseCategory = e.itemIds.map(categoryOf).find(Boolean) ?? null;
+        }
+        break;
+      case "refund":
+        s.refunds += e.revenue ?? 0;
+        break;
+      case "email_delivered":
+        s.delivered++;
+        break;
+      case "email_open":
+      case "email_click": {
+        if (e.type === "email_open") s.opens++;
+        else s.clicks++;
+        const zone = typeof e.context.timezone === "string" ? e.context.timezone : timeZone;
+        s.hours[localHour(e.occurredAt, zone)]++;
+        break;
+      }
+    }
+  }
+  // Keep state bounded: newest views, strongest categories, windows still open.
+  prune(s, nowHour, nowDay);
+  s.viewed = dedupeNewest(s.viewed).slice(0, RECENTLY_VIEWED);
+  s.cat = Object.fromEntries(Object.entries(s.cat).sort((a, b) => b[1] - a[1]).slice(0, 20));
+  return s;
+}
+
+function bump(s: TraitState, e: TraitEvent, ms: number, nowHour: number, nowDay: number): void {
+  const hour = Math.floor(ms / HOUR), day = Math.floor(ms / DAY);
+  if (hour > nowHour - 48 && hour <= nowHour) {
+    const b = (s.hrs[hour] ??= {});
+    b[e.type] = (b[e.type] ?? 0) + 1;
+  }
+  if (day > nowDay - 90 && day <= nowDay) {
+    const b = (s.days[day] ??= {});
+    b[e.type] = (b[e.type] ?? 0) + 1;
+    if (e.type === "purchase") b.$buy = (b.$buy ?? 0) + 1;
+    if (e.revenue !== null && (e.type === "purchase" || e.type === "refund")) b.$rev = (b.$rev ?? 0) + e.revenue;
+  }
+}
+
+function prune(s: TraitState, nowHour: number, nowDay: number): void {
+  for (const k of Object.keys(s.hrs)) if (Number(k) <= nowHour - 48) delete s.hrs[k];
+  for (const k of Object.keys(s.days)) if (Number(k) <= nowDay - 90) delete s.days[k];
+}
+
+/** Event counts per type in buckets newer than `from` (exclusive), plus purchases and revenue. */
+function windowSum(buckets: Record<string, Record<string, number>>, from: number, to: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, b] of Object.entries(buckets)) {
+    const i = Number(k);
+    if (i <= from || i > to) continue;
+    for (const [type, n] of Object.entries(b)) out[type] = (out[type] ?? 0) + n;
+  }
+  return out;
+}
+
+function dedupeNewest(viewed: [string, number][]): [string, number][] {
+  const seen = new Set<string>();
+  return [...viewed].sort((a, b) => b[1] - a[1]).filter(([id]) => (seen.has(id) ? false : (seen.add(id), true)));
+}
+
+/** Engagement score 0–100 from the decayed weighted activity, as of `now`. */
+export function engagementScore(state: TraitState, now: number): number {
+  const raw = state.eng * decay(Math.max(0, now - state.at), ENGAGEMENT_HALF_LIFE_DAYS);
+  return Math.round(100 * (1 - Math.exp(-raw / 10)));
+}
+
+/** The exposed computed traits (plus `_state`) from the state and the windowed figures. */
+export function computedTraits(state: TraitState, previous: Record<string, unknown>, now: number): Record<string, unknown> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const total = Object.values(state.cat).reduce((a, b) => a + b, 0);
+  const top = Object.entries(state.cat).slice(0, TOP_CATEGORIES);
+  const cartIds = Object.keys(state.cart);
+  const activity = state.hours.reduce((a, b) => a + b, 0);
+  const nowHour = Math.floor(now / HOUR), nowDay = Math.floor(now / DAY);
+  const counts = (from: number, to: number, buckets: TraitState["days"]) => {
+    const all = windowSum(buckets, from, to);
+    return Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith("$")));
+  };
+  const d90 = windowSum(state.days, nowDay - 90, nowDay);
+  return {
+    ...pickRfm(previous),
+    firstSeenAt: iso(state.first),
+    lastSeenAt: iso(state.last),
+    lastPurchaseAt: iso(state.lastPurchase),
+    recencyDays: state.lastPurchase === null ? null : Math.max(0, Math.floor((now - state.lastPurchase) / DAY)),
+    purchaseCount: state.purchases,
+    purchaseCount90d: d90.$buy ?? 0,
+    revenue: round(state.purchaseRevenue + state.refunds, 2),
+    revenue90d: round(d90.$rev ?? 0, 2),
+    averageOrderValue: state.purchases ? round(state.purchaseRevenue / state.purchases, 2) : null,
+    engagementScore: engagementScore(state, now),
+    categoryAffinity: Object.fromEntries(top.map(([c, v]) => [c, total ? round(v / total) : 0])),
+    topCategories: top.map(([c]) => c),
+    lastPurchaseCategory: state.lastPurchaseCategory,
+    openCart: cartIds,
+    cartAbandonedSince: cartIds.length ? iso(Math.max(...Object.values(state.cart))) : null,
+    recentlyViewed: state.viewed.map(([id]) => id),
+    preferredSendHour: activity ? state.hours.indexOf(Math.max(...state.hours)) : null,
+    emailsDelivered: state.delivered,
+    emailOpenRate: state.delivered ? round(Math.min(1, state.opens / state.delivered)) : null,
+    emailClickRate: state.delivered ? round(Math.min(1, state.clicks / state.delivered)) : null,
+    eventCounts1d: counts(nowHour - 24, nowHour, state.hrs),
+    eventCounts7d: counts(nowDay - 7, nowDay, state.days),
+    eventCounts30d: counts(nowDay - 30, nowDay, state.days),
+    _state: state,
+  };
+}
+
+function pickRfm(previous: Record<string, unknown>): Record<string, unknown> {
+  const keep: Record<string, unknown> = {};
+  for (const k of ["rfmRecency", "rfmFrequency", "rfmMonetary", "rfmSegment"]) if (previous[k] !== undefined) keep[k] = previous[k];
+  return keep;
+}
+
+/** 1–5 quintile score of each value (ties share a score); `higherIsBetter` false inverts. */
+export function quintiles(values: number[], higherIsBetter = true): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  return values.map((v) => {
+    // Rank of the first occurrence keeps ties together.
+    let lo = 0, hi = n;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < v) lo = mid + 1; else hi = mid; }
+    const q = Math.min(5, Math.floor((lo / n) * 5) + 1);
+    return higherIsBetter ? q : 6 - q;
+  });
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource, EntityManager } from "typeorm";
+import type { Logger } from "../common/logger";
+import { groupIdentifiers, mergeTraits, pickSurvivor, type MergeCandidate } from "./merge-profiles";
+import type { ProfileChange } from "./profile-hooks";
+
+/** Identifier type → value (user_id, email, anonymous_id, device_id, or a workspace's own type). */
+export type IdentifierSet = Record<string, string>;
+
+/** A step other modules run inside a merge's transaction (re-point events, combine consent, …). */
+export type MergeStep = (manager: EntityManager, workspaceId: string, losers: string[], survivor: string) => Promise<void>;
+
+/** The outcome of resolving identifier sets: the profile of each set, and merges performed. */
+export interface Resolution {
+  profileIds: string[];
+  created: string[];
+  merges: { survivor: string; losers: string[] }[];
+}
+
+export const KNOWN_TYPES = new Set(["user_id", "email"]);
+const SEP = "\u0001";
+const RETRYABLE = new Set(["40P01", "40001"]);
+
+/** Retries a transaction on deadlock or serialization failure (concurrent identity resolution). */
+export async function withRetry<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+      if (i >= attempts || !code || !RETRYABLE.has(code)) throw error;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * i));
+    }
+  }
+}
+
+/**
+ * Identity resolution: identifiers → one profile per person, creating profiles for new
+ * identifiers (exactly once under concurrency, through ON CONFLICT on profile_identifiers) and
+ * merging profiles when one event or identify() links identifiers of several.
+ */
+export class IdentityService {
+  private readonly mergeSteps = new Map<string, MergeStep>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Lets a higher module take part in every merge (inside its transaction). */
+  registerMergeStep(name: string, step: MergeStep): void {
+    this.mergeSteps.set(name, step);
+  }
+
+  /** Resolves each identifier set to a profile id (one transaction, a few set-based statements). */
+  async resolve(workspaceId: string, sets: IdentifierSet[]): Promise<Resolution> {
+    const keyLists = sets.map((s) => Object.entries(s).map(([t, v]) => `${t}${SEP}${v}`));
+    const components = groupIdentifiers(keyLists);
+    return withRetry(() => this.dataSource.transaction((m) => this.resolveIn(m, workspaceId, keyLists, components)));
+  }
+
+  private async resolveIn(m: EntityManager, ws: string, keyLists: string[][], components: string[][]): Promise<Resolution> {
+    const keys = components.flat();
+    const split = (ks: string[]) => [ks.map((k) => k.split(SEP)[0]), ks.map((k) => k.split(SEP)[1])];
+    const owners = await this.owners(m, ws, keys);
+    const created: string[] = [];
+    const merges: Resolution["merges"] = [];
+    const componentProfile = new Map<string, string>();
+    const missing: { key: string; target: string; fresh: boolean }[] = [];
+    const pidsOf = components.map((c) => [...new Set(c.map((k) => owners.get(k)).filter((p): p is string => Boolean(p)))]);
+    components.forEach((c, i) => {
+      const fresh = pidsOf[i].length === 0;
+      const target = fresh ? randomUUID() : pidsOf[i][0];
+      for (const k of c) if (!owners.has(k)) missing.push({ key: k, target, fresh });
+    });
+    if (missing.length) {
+      missing.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // fixed lock order
+      const [types, values] = split(missing.map((x) => x.key));
+      const inserted: { type: string; value: string; profile_id: string }[] = await m.query(
+        `INSERT INTO profile_identifiers (workspace_id, type, value, profile_id)
+         SELECT $1, t, v, p FROM unnest($2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS k(t, v, p, n) ORDER BY n
+         ON CONFLICT DO NOTHING RETURNING type, value, profile_id`,
+        [ws, types, values, missing.map((x) => x.target)],
+      );
+      const won = new Set(inserted.map((r) => `${r.type}${SEP}${r.value}`));
+      const newProfiles = new Map<string, boolean>();
+      for (const x of missing) if (x.fresh && won.has(x.key)) newProfiles.set(x.target, (newProfiles.get(x.target) ?? false) || KNOWN_TYPES.has(x.key.split(SEP)[0]));
+      if (newProfiles.size) {
+        await m.query(`INSERT INTO profiles (id, workspace_id, known) SELECT id, $1, k FROM unnest($2::uuid[], $3::bool[]) AS x(id, k)`, [ws, [...newProfiles.keys()], [...newProfiles.values()]]);
+        created.push(...newProfiles.keys());
+      }
+      const becameKnown = missing.filter((x) => !x.fresh && won.has(x.key) && KNOWN_TYPES.has(x.key.split(SEP)[0])).map((x) => x.target);
+      if (becameKnown.length) await m.query(`UPDATE profiles SET known = true, updated_at = now() WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND NOT known`, [ws, becameKnown]);
+      for (const x of missing) if (won.has(x.key)) owners.set(x.key, x.target);
+      const lost = missing.filter((x) => !won.has(x.key)).map((x) => x.key);
+      // Identifiers another request created meanwhile (committed now: ON CONFLICT waited for it).
+      if (lost.length) for (const [k, p] of await this.owners(m, ws, lost)) owners.set(k, p);
+    }
+    for (const c of components) {
+      const pids = [...new Set(c.map((k) => owners.get(k)!))];
+      let pid = pids[0];
+      if (pids.length > 1) {
+        const merged = await this.merge(m, ws, pids);
+        pid = merged.survivor;
+        if (merged.losers.length) merges.push(merged);
+      }
+      for (const k of c) componentProfile.set(k, pid);
+    }
+    const profileIds = keyLists.map((ks) => componentProfile.get(ks[0])!);
+    return { profileIds, created, merges };
+  }
+
+  /** Current owners of identifier keys, following merges (chains are kept one hop deep). */
+  private async owners(m: EntityManager, ws: string, keys: string[]): Promise<Map<string, string>> {
+    const rows: { type: string; value: string; pid: string }[] = await m.query(
+      `SELECT i.type, i.value, COALESCE(p.merged_into_id, i.profile_id) AS pid
+       FROM unnest($2::text[], $3::text[]) AS k(t, v)
+       JOIN profile_identifiers i ON i.workspace_id = $1 AND i.type = k.t AND i.value = k.v
+       LEFT JOIN profiles p ON p.id = i.profile_id`,
+      [ws, keys.map((k) => k.split(SEP)[0]), keys.map((k) => k.split(SEP)[1])],
+    );
+    return new Map(rows.map((r) => [`${r.type}${SEP}${r.value}`, r.pid]));
+  }
+
+  /** Merges profiles into one survivor inside the caller's transaction; returns survivor and losers. */
+  async merge(m: EntityManager, ws: string, profileIds: string[]): Promise<{ survivor: string; losers: string[] }> {
+    let ids = [...new Set(profileIds)];
+    type Row = MergeCandidate & { mergedIntoId: string | null; firstSeenAt: Date | null; lastSeenAt: Date | null };
+    let rows: Row[] = [];
+    for (let round = 0; round < 5; round++) {
+      rows = await m.query(
+        `SELECT id, known, traits, created_at AS "createdAt", updated_at AS "updatedAt", merged_into_id AS "mergedIntoId", first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt"
+         FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+        [ws, ids],
+      );
+      const extra = rows.map((r) => r.mergedIntoId).filter((x): x is string => Boolean(x) && !ids.includes(x!));
+      if (!extra.length) break;
+      ids = [...ids, ...extra];
+    }
+    const live = rows.filter((r) => !r.mergedIntoId);
+    if (live.length < 2) return { survivor: live[0]?.id ?? rows[0].mergedIntoId!, losers: [] };
+    const survivor = pickSurvivor(live);
+    const losers = live.filter((r) => r.id !== survivor.id).map((r) => r.id);
+    const times = (pick: (r: Row) => Date | null) => live.map(pick).filter((d): d is Date => Boolean(d)).map((d) => d.getTime());
+    const first = times((r) => r.firstSeenAt), last = times((r) => r.lastSeenAt);
+    await m.query(`UPDATE profile_identifiers SET profile_id = $2 WHERE workspace_id = $1 AND profile_id = ANY($3::uuid[])`, [ws, survivor.id, losers]);
+    await m.query(`UPDATE profiles SET merged_into_id = $2, updated_at = now() WHERE workspace_id = $1 AND (id = ANY($3::uuid[]) OR merged_into_id = ANY($3::uuid[]))`, [ws, survivor.id, losers]);
+    await m.query(
+      `UPDATE profiles SET traits = $3, known = $4, first_seen_at = $5, last_seen_at = $6, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+      [ws, survivor.id, JSON.stringify(mergeTraits(live)), live.some((r) => r.known), first.length ? new Date(Math.min(...first)) : null, last.length ? new Date(Math.max(...last)) : null],
+    );
+    await m.query(`INSERT INTO profile_merges (workspace_id, from_profile_id, into_profile_id) SELECT $1, unnest($2::uuid[]), $3`, [ws, losers, survivor.id]);
+    for (const step of this.mergeSteps.values()) await step(m, ws, losers, survivor.id);
+    this.logger.debug({ workspaceId: ws, survivor: survivor.id, losers }, "profiles merged");
+    return { survivor: survivor.id, losers };
+  }
+
+  /** Profile changes describing merges (for hooks and the bus). */
+  static mergeChanges(ws: string, merges: Resolution["merges"]): ProfileChange[] {
+    return merges.flatMap((g) => g.losers.map((l) => ({ workspaceId: ws, profileId: g.survivor, changed: ["merge" as const], mergedProfileId: l })));
+  }
+}

@@ -1,0 +1,77 @@
+import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
+
+const TRACK = `mutation($events: [EventInput!]!) { trackEvents(events: $events) { accepted duplicates rejected results { index messageId status eventId profileId reasons { path code message } warnings { path code } } } }`;
+type Result = { index: number; status: string; eventId: string | null; profileId: string | null; reasons: { path: string; code: string }[]; warnings: { path: string; code: string }[] };
+type Track = { trackEvents: { accepted: number; duplicates: number; rejected: number; results: Result[] } };
+
+describe("trackEvents", () => {
+  let t: TestApp;
+  let ws: TestWorkspace;
+  const track = async (events: unknown[], key = ws.keys.ingest) => {
+    const res = await t.gql<Track>(TRACK, { events }, key);
+    expect(res.errors).toBeUndefined();
+    return res.data!.trackEvents;
+  };
+  const now = () => new Date().toISOString();
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ws = await t.createWorkspace("track");
+  });
+  afterAll(() => t.stop());
+
+  it("should accept valid events and reject each bad one with every reason when a batch is mixed", async () => {
+    const out = await track([
+      { messageId: "m1", type: "page_view", anonymousId: "a1", occurredAt: now(), properties: { url: "https://x.test/" } },
+      { messageId: "m2", type: "purchase", userId: "u1", properties: { orderId: "o1", lineItems: [{ itemId: "i1", quantity: -2, price: 5 }, { itemId: "i2", quantity: 1, price: 2_000_000 }], currency: "XXQ" } },
+      { messageId: "m3", type: "page_view", occurredAt: "2099-01-01T00:00:00Z" },
+      { type: "nonsense", userId: "u2" },
+    ]);
+    expect(out.results.map((r) => r.status)).toEqual(["ACCEPTED", "REJECTED", "REJECTED", "REJECTED"]);
+    const codes = (i: number) => out.results[i].reasons.map((r) => `${r.path}:${r.code}`).sort();
+    expect(codes(1)).toEqual(["properties.currency:unknown_currency", "properties.lineItems[0].quantity:negative_value", "properties.lineItems[1].price:absurd_value"]);
+    expect(codes(2)).toEqual(["occurredAt:timestamp_in_future", "userId:missing_identifier"]);
+    expect(codes(3)).toEqual(["messageId:required", "type:unknown_event_type"]);
+    expect(out.results[0].eventId).toBeTruthy();
+    expect(out.results[0].profileId).toBeTruthy();
+  });
+
+  it("should answer DUPLICATE for stored events and store the rest when a half-failed batch is retried", async () => {
+    const batch = [
+      { messageId: "r1", type: "page_view", userId: "retry-user" },
+      { messageId: "r2", type: "page_view", userId: "retry-user", occurredAt: "not a date" },
+      { messageId: "r3", type: "search", userId: "retry-user", properties: { query: "shoes" } },
+    ];
+    const first = await track(batch);
+    expect(first.results.map((r) => r.status)).toEqual(["ACCEPTED", "REJECTED", "ACCEPTED"]);
+    batch[1] = { ...batch[1], occurredAt: now() };
+    const second = await track(batch);
+    expect(second.results.map((r) => r.status)).toEqual(["DUPLICATE", "ACCEPTED", "DUPLICATE"]);
+    expect(second.results[0].eventId).toBe(first.results[0].eventId);
+    const db = t.app.runtime.kernel.dataSource;
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM events WHERE workspace_id = $1 AND message_id = ANY($2)`, [ws.id, ["r1", "r2", "r3"]]);
+    expect(n).toBe(3);
+    const [{ c }] = await db.query(`SELECT (computed->>'eventCounts1d')::jsonb AS c FROM profiles WHERE id = $1`, [first.results[0].profileId]);
+    expect(c).toEqual({ page_view: 2, search: 1 });
+  });
+
+  it("should treat a repeated messageId inside one batch as DUPLICATE", async () => {
+    const out = await track([
+      { messageId: "same", type: "page_view", anonymousId: "dupe" },
+      { messageId: "same", type: "page_view", anonymousId: "dupe" },
+    ]);
+    expect(out.results.map((r) => r.status)).toEqual(["ACCEPTED", "DUPLICATE"]);
+    expect(out.results[1].eventId).toBe(out.results[0].eventId);
+  });
+
+  it("should flag unknown item ids without rejecting the event", async () => {
+    const out = await track([{ messageId: "pv-unknown", type: "product_view", userId: "flag", properties: { itemId: "nope" } }]);
+    expect(out.results[0].status).toBe("ACCEPTED");
+    expect(out.results[0].warnings).toEqual([{ path: "properties.itemId", code: "unknown_item" }]);
+  });
+
+  it("should be FORBIDDEN for an analyst key", async () => {
+    const res = await t.gql(TRACK, { events: [] }, ws.keys.analyst);
+    expect(res.errors![0].extensions!.code).toBe("FORBIDDEN");
+  });
+});
