@@ -1,0 +1,55 @@
+import type { KindredModule } from "../common/kernel";
+import { ServiceKey } from "../common/kernel";
+import { PROFILE_HOOKS } from "../profiles/profile-hooks";
+import { MembershipService } from "./membership.service";
+import { Segment } from "./segment.entity";
+import { SegmentDefinitions } from "./segment-definitions";
+import { SegmentFieldsResolver, ProfileSegmentsResolver } from "./segment-fields.resolver";
+import { SegmentMembership, SegmentSizePoint, SegmentVersion } from "./segment-records.entity";
+import { SegmentResolver } from "./segment.resolver";
+import { SegmentService } from "./segment.service";
+import { SegmentSubscriptionResolver } from "./segment-subscription.resolver";
+import { SegmentsService } from "./segments.service";
+import { TraitCatalogService } from "./trait-catalog";
+
+/** Memberships for other modules: `membershipsFor(workspaceId, profileIds)`, `memberIds(workspaceId, segmentId, first, after)`. */
+export const SEGMENTS = new ServiceKey<SegmentsService>("segments");
+/** Membership maintenance (recompute, incremental evaluation, window expiry), for jobs and tests. */
+export const SEGMENT_MEMBERSHIPS = new ServiceKey<MembershipService>("segmentMemberships");
+
+/** Rule segments kept current in real time, ML clusters and lookalikes. */
+export const segmentsModule: KindredModule = {
+  name: "segments",
+  entities: [Segment, SegmentVersion, SegmentMembership, SegmentSizePoint],
+  create(kernel, modules) {
+    const catalog = new TraitCatalogService();
+    const definitions = new SegmentDefinitions(kernel.bus);
+    const memberships = new MembershipService(kernel, catalog, definitions);
+    const segments = new SegmentService(kernel.dataSource, kernel.bus, catalog, definitions, memberships);
+    const reads = new SegmentsService(kernel.dataSource);
+    modules.provide(SEGMENTS, reads);
+    modules.provide(SEGMENT_MEMBERSHIPS, memberships);
+    // Runs inside ingestion/identify after commit, before the request answers.
+    modules.get(PROFILE_HOOKS).register("segments", async (changes, manager) => {
+      await memberships.onProfileChanges(changes, manager);
+    });
+    kernel.jobs.define({
+      kind: "segments.windows",
+      schedule: "* * * * *",
+      expireInSeconds: 600,
+      handle: async () => {
+        const changed = await memberships.expireWindows();
+        await memberships.snapshotSizes();
+        return { changed };
+      },
+    });
+    return {
+      resolvers: [
+        new SegmentResolver(segments, memberships, kernel.clock),
+        new SegmentFieldsResolver(reads),
+        new ProfileSegmentsResolver(reads),
+        new SegmentSubscriptionResolver(),
+      ],
+    };
+  },
+};

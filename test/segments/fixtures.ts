@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import type { TestApp } from "../support/test-app";
+
+/** Inserts a profile row directly (customer-data ingestion is not needed to test rules). */
+export async function insertProfile(ds: DataSource, workspaceId: string, traits: Record<string, unknown>, computed: Record<string, unknown> = {}): Promise<string> {
+  const id = randomUUID();
+  await ds.query(`INSERT INTO profiles (id, workspace_id, traits, computed) VALUES ($1, $2, $3, $4)`, [id, workspaceId, traits, computed]);
+  return id;
+}
+
+export async function insertEvent(
+  ds: DataSource,
+  workspaceId: string,
+  profileId: string,
+  type: string,
+  occurredAt: Date,
+  properties: Record<string, unknown> = {},
+  itemIds: string[] = [],
+): Promise<string> {
+  const id = randomUUID();
+  await ds.query(`INSERT INTO events (id, workspace_id, message_id, type, occurred_at, profile_id, properties, item_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    id,
+    workspaceId,
+    randomUUID(),
+    type,
+    occurredAt,
+    profileId,
+    properties,
+    itemIds,
+  ]);
+  return id;
+}
+
+export async function insertItem(ds: DataSource, workspaceId: string, id: string, fields: { categoryPath: string[]; brand?: string; price?: number; tags?: string[] }): Promise<void> {
+  await ds.query(`INSERT INTO items (workspace_id, id, title, category_path, category, brand, price, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    workspaceId,
+    id,
+    id,
+    fields.categoryPath,
+    fields.categoryPath[fields.categoryPath.length - 1] ?? null,
+    fields.brand ?? null,
+    fields.price ?? null,
+    fields.tags ?? [],
+  ]);
+}
+
+export const hoursAgo = (h: number, from = new Date()) => new Date(from.getTime() - h * 3_600_000);
+
+export async function createSegment(t: TestApp, key: string, name: string, condition: unknown): Promise<{ id: string; size: number; warnings: { code: string }[] }> {
+  const res = await t.gql<{ createSegment: { segment: { id: string; size: number }; warnings: { code: string }[] } }>(
+    `mutation($input: CreateSegmentInput!) { createSegment(input: $input) { segment { id size } warnings { code message segmentId } } }`,
+    { input: { name, condition } },
+    key,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return { ...res.data!.createSegment.segment, warnings: res.data!.createSegment.warnings };
+}
