@@ -46,14 +46,22 @@ export class PgJobQueue implements JobQueue {
     boss.on("error", (error) => this.logger.error({ err: error }, "job queue error"));
     await boss.start();
     this.boss = boss;
+    if (!options.work) return;
     for (const definition of this.definitions.values()) {
-      await boss.createQueue(definition.kind);
-      if (!options.work) continue;
+      await this.ensureQueue(definition.kind);
       await boss.work<{ jobRunId: string }>(definition.kind, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
         await this.run(definition, job.data.jobRunId ?? job.id);
       });
       if (definition.schedule) await boss.schedule(definition.kind, definition.schedule, {});
     }
+  }
+
+  // Queues are created on first use, so processes that never run or send a kind pay nothing for it.
+  private readonly queues = new Set<string>();
+  private async ensureQueue(kind: string): Promise<void> {
+    if (this.queues.has(kind)) return;
+    await this.boss!.createQueue(kind);
+    this.queues.add(kind);
   }
 
   async stop(): Promise<void> {
@@ -68,6 +76,7 @@ export class PgJobQueue implements JobQueue {
     const id = randomUUID();
     await this.dataSource.getRepository(JobRun).insert({ id, workspaceId, kind, status: JobStatus.QUEUED, progress: 0, params: params as Record<string, never>, message: null });
     const definition = this.definitions.get(kind)!;
+    await this.ensureQueue(kind);
     await this.boss.send(kind, { jobRunId: id }, { id, singletonKey: options.singletonKey, expireInSeconds: definition.expireInSeconds ?? 3600, retryLimit: 0 });
     return id;
   }
