@@ -1,0 +1,69 @@
+import { recommendationKey, type TemplateItem } from "../liquid-engine";
+import { asMap, PORTS, type SegmentRef } from "./ports";
+import { loadItems, slot, type AdapterDeps, type SourceAdapter } from "./source-adapter";
+
+const segmentName = (ref: SegmentRef): string | null => (typeof ref === "string" ? ref : ref.key ?? ref.slug ?? ref.name ?? ref.id ?? null);
+
+/** `segments`: the keys of every segment each profile belongs to (SEGMENTS.membershipsFor). */
+export function segmentsAdapter({ lookup }: AdapterDeps): SourceAdapter {
+  return {
+    source: "segments",
+    provider: "segments",
+    available: () => lookup.get(PORTS.segments, "membershipsFor") !== null,
+    async load(request, into) {
+      const memberships = asMap(await lookup.get(PORTS.segments, "membershipsFor")!.membershipsFor(request.workspaceId, request.profileIds));
+      for (const id of request.profileIds) slot(into, id).segments = (memberships.get(id) ?? []).map(segmentName).filter((s): s is string => Boolean(s));
+    },
+  };
+}
+
+/** `predictions`: scores per profile (PREDICTIONS.predict). */
+export function predictionsAdapter({ lookup }: AdapterDeps): SourceAdapter {
+  return {
+    source: "predictions",
+    provider: "predictions",
+    available: () => lookup.get(PORTS.predictions, "predict") !== null,
+    async load(request, into) {
+      const scores = asMap(await lookup.get(PORTS.predictions, "predict")!.predict(request.workspaceId, request.profileIds));
+      for (const id of request.profileIds) slot(into, id).predictions = (scores.get(id) as Record<string, unknown> | undefined) ?? {};
+    },
+  };
+}
+
+/** `{% recommendations %}`: one batched RECOMMENDATIONS.recommend call per tag, then one items query. */
+export function recommendationsAdapter({ lookup, dataSource }: AdapterDeps): SourceAdapter {
+  return {
+    source: "recommendations",
+    provider: "recommendations",
+    available: () => lookup.get(PORTS.recommendations, "recommend") !== null,
+    async load(request, into) {
+      const service = lookup.get(PORTS.recommendations, "recommend")!;
+      const answers = await Promise.all(
+        request.recommendations.map(async (tag) => {
+          const filter = { ...(tag.category ? { category: tag.category } : {}), ...(tag.brand ? { brand: tag.brand } : {}) };
+          const asked = request.profileIds.map((profileId) => ({ profileId, n: tag.n, strategy: tag.strategy, filter }));
+          const result = await service.recommend(request.workspaceId, asked);
+          const byProfile = result instanceof Map ? result : new Map(result.map((r, i) => [r.profileId ?? asked[i].profileId, r]));
+          return { tag, byProfile };
+        }),
+      );
+      const itemIds = answers.flatMap((a) => [...a.byProfile.values()].flatMap((r) => (r.items ?? []).map((i) => i.itemId ?? i.id ?? "")));
+      const items = await loadItems(dataSource, request.workspaceId, itemIds.filter(Boolean));
+      for (const { tag, byProfile } of answers) {
+        const key = recommendationKey(tag);
+        for (const id of request.profileIds) {
+          const answer = byProfile.get(id);
+          const list: TemplateItem[] = [];
+          for (const rec of answer?.items ?? []) {
+            const item = items.get(rec.itemId ?? rec.id ?? "");
+            if (item) list.push({ ...item, score: rec.score });
+          }
+          const data = slot(into, id);
+          (data.recommendations ??= new Map()).set(key, list.slice(0, tag.n));
+          const modelVersion = answer?.modelVersion ?? answer?.modelVersionId ?? null;
+          (data.recommendationUses ??= []).push({ key, strategy: answer?.strategy ?? tag.strategy, modelVersion: modelVersion === null ? null : String(modelVersion), itemIds: list.slice(0, tag.n).map((i) => i.id) });
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { Template } from "liquidjs";
+import { RENDER_STATE, type RenderState, type TemplateItem } from "./liquid-engine";
+import { localParts, recipientTimeZone } from "./liquid-filters";
+import type { ProfileLike } from "./adapters/ports";
+import type { ProfileData } from "./adapters/source-adapter";
+
+/** What the caller says about the moment of sending (location, device, time zone, locale). */
+export interface RequestRenderContext {
+  location?: { city?: string | null; country?: string | null; region?: string | null } | null;
+  device?: string | null;
+  timezone?: string | null;
+  locale?: string | null;
+  [key: string]: unknown;
+}
+
+/** Everything one recipient's render reads, apart from the compiled template. */
+export interface RecipientInput {
+  profile: ProfileLike | null;
+  data: ProfileData;
+  consent: boolean;
+  context: RequestRenderContext;
+  now: Date;
+  locale: string;
+  templateId: string;
+  version: number;
+  campaignId: string | null;
+  track: Pick<RenderState, "trackLink" | "openPixel">;
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
+const EMPTY: TemplateItem[] = [];
+
+/**
+ * The Liquid scope of one recipient. Traits and computed traits are also flattened to the top
+ * level (`engagement_score`), below Kindred's roots so a trait can never shadow `profile` or `segments`.
+ * `profile === null` builds the non-personal scope of the fallback.
+ */
+export function buildScope(input: RecipientInput): Record<string | symbol, unknown> {
+  const traits = input.profile?.traits ?? {};
+  const computed = input.profile?.computed ?? {};
+  const timeZone = recipientTimeZone(input.context.timezone, input.profile ? traits.timezone : null, input.profile ? computed.timezone : null);
+  const local = localParts(input.now, timeZone);
+  const location = input.context.location ?? (input.profile ? { city: str(traits.city), country: str(traits.country) } : {});
+  const context = {
+    ...input.context,
+    location,
+    device: input.context.device ?? null,
+    timezone: timeZone,
+    locale: input.locale,
+    now: input.now.toISOString(),
+    local: { hour: local.hour, minute: local.minute, weekday: local.weekday, date: `${local.year}-${String(local.month).padStart(2, "0")}-${String(local.day).padStart(2, "0")}` },
+  };
+  const { data } = input;
+  const roots = input.profile
+    ? {
+        profile: { ...computed, ...traits, id: input.profile.id },
+        traits,
+        computed,
+        consent: { personalization: input.consent },
+        segments: data.segments ?? [],
+        predictions: data.predictions ?? {},
+        recently_viewed: data.recentlyViewed ?? EMPTY,
+        cart: data.cart ?? { items: EMPTY, total: 0 },
+      }
+    : { profile: {}, traits: {}, computed: {}, consent: { personalization: false }, segments: [], predictions: {}, recently_viewed: EMPTY, cart: { items: EMPTY, total: 0 } };
+  const state: RenderState = {
+    timeZone,
+    locale: input.locale,
+    currency: str(traits.currency) ?? "USD",
+    now: () => input.now,
+    recommendations: data.recommendations ?? new Map(),
+    ...input.track,
+  };
+  return {
+    ...(input.profile ? computed : {}),
+    ...(input.profile ? traits : {}),
+    ...roots,
+    experiment: data.assignment ? { id: data.assignment.experimentId, variant: data.assignment.variantKey } : { id: null, variant: null },
+    context,
+    campaign: { id: input.campaignId },
+    template: { id: input.templateId, version: input.version },
+    [RENDER_STATE]: state,
+  };
+}
+
+/** Picks the locale part: exact match, then the language alone, else the default. */
+export function pickLocale<T>(locales: Map<string, T>, wanted: (string | null | undefined)[]): { locale: string | null; part: T | null } {
+  for (const w of wanted) {
+    if (!w) continue;
+    if (locales.has(w)) return { locale: w, part: locales.get(w)! };
+    const language = w.split("-")[0];
+    for (const [locale, part] of locales) if (locale.split("-")[0] === language) return { locale, part };
+  }
+  return { locale: null, part: null };
+}
+
+export type { Template };

@@ -1,0 +1,206 @@
+import type { Liquid, Template } from "liquidjs";
+import type { Clock } from "../common/clock";
+import type { Logger } from "../common/logger";
+import { UserInputError } from "../common/errors";
+import { decodeEntities } from "./html-to-text";
+import type { CompiledTemplate } from "./compiled-template";
+import type { CompiledPart, Engines } from "./template-compiler";
+import type { RenderContextLoader } from "./render-context";
+import type { ProfileData, RecommendationUse } from "./adapters/source-adapter";
+import { PORTS, type ServiceLookup } from "./adapters/ports";
+import { buildScope, pickLocale, type RequestRenderContext } from "./render-scope";
+import { signToken, TRACKING_TTL_SECONDS, type TrackingClaims } from "./tracking-token";
+
+/** What produced one render (convention: every decision records its inputs). */
+export interface Personalization {
+  templateId: string;
+  templateVersion: number;
+  locale: string | null;
+  fallback: boolean;
+  experimentId: string | null;
+  variant: string | null;
+  segments: string[];
+  recommendations: RecommendationUse[];
+  sources: string[];
+}
+
+/** One recipient's email. */
+export interface RenderedEmail {
+  profileId: string;
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+  personalization: Personalization;
+}
+
+/** A recipient that could not be rendered (the rest of the batch still is). */
+export interface RenderProblem {
+  profileId: string;
+  message: string;
+}
+
+export interface RenderOptions {
+  campaignId?: string | null;
+  locale?: string | null;
+  context?: RequestRenderContext | null;
+  /** Signed tracking links and the open pixel (off for previews). */
+  tracking?: boolean;
+}
+
+export const MAX_OUTPUT_BYTES = 2 * 1024 * 1024;
+const PIXEL_STYLE = "display:block;height:1px;width:1px;border:0";
+
+/** Renders compiled templates for batches of profiles: a few set-based loads, then one Liquid pass each. */
+export class RenderService {
+  private readonly trackingKey: Buffer;
+
+  constructor(
+    private readonly engines: Engines,
+    private readonly loader: RenderContextLoader,
+    private readonly lookup: ServiceLookup,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly publicUrl: string,
+    trackingKey: Buffer,
+  ) {
+    this.trackingKey = trackingKey;
+  }
+
+  async renderMany(workspaceId: string, compiled: CompiledTemplate, askedIds: string[], options: RenderOptions = {}): Promise<{ rendered: RenderedEmail[]; problems: RenderProblem[] }> {
+    const campaignId = options.campaignId ?? null;
+    const context = options.context ?? {};
+    const profiles = await this.loader.profiles(workspaceId, askedIds);
+    const problems: RenderProblem[] = askedIds.filter((id) => !profiles.has(id)).map((profileId) => ({ profileId, message: "profile not found" }));
+    const ids = [...new Set([...profiles.values()].map((p) => p.id))];
+    const request = { workspaceId, profileIds: ids, recommendations: compiled.recommendations, templateId: compiled.templateId, campaignId };
+    const [consent, data] = await Promise.all([this.loader.consent(workspaceId, ids), this.loader.assignments(request)]);
+    const personal = ids.filter((id) => consent.get(id) === true && !data.get(id)?.assignment?.holdout);
+    await this.loader.load({ ...request, profileIds: personal }, compiled.sources, data);
+    const personalSet = new Set(personal);
+    const now = this.clock.now();
+    const rendered: RenderedEmail[] = [];
+    const subjects = new Map<string, Template[]>();
+    for (const askedId of askedIds) {
+      const profile = profiles.get(askedId);
+      if (!profile) continue;
+      try {
+        const isPersonal = personalSet.has(profile.id);
+        rendered.push(this.renderOne(compiled, askedId, isPersonal ? profile : null, profile.id, data.get(profile.id) ?? {}, consent.get(profile.id) === true, context, now, options, subjects));
+      } catch (error) {
+        problems.push({ profileId: askedId, message: renderFailure(error) });
+      }
+    }
+    await this.recordExposures(workspaceId, compiled, campaignId, rendered);
+    return { rendered, problems };
+  }
+
+  private renderOne(
+    compiled: CompiledTemplate,
+    askedId: string,
+    profile: { id: string; traits: Record<string, unknown>; computed: Record<string, unknown> } | null,
+    profileId: string,
+    data: ProfileData,
+    consent: boolean,
+    context: RequestRenderContext,
+    now: Date,
+    options: RenderOptions,
+    subjects: Map<string, Template[]>,
+  ): RenderedEmail {
+    const wanted = [options.locale, context.locale, profile ? (profile.traits.locale as string) : null];
+    const picked = pickLocale(compiled.locales, wanted);
+    const usesFallback = profile === null;
+    const part: CompiledPart = usesFallback ? compiled.fallback ?? compiled.main : picked.part ?? compiled.main;
+    const locale = picked.locale ?? (typeof wanted[0] === "string" ? wanted[0] : null) ?? "en-US";
+    const claims: TrackingClaims = { w: "", p: profileId, t: compiled.templateId, n: compiled.version, c: options.campaignId ?? null, v: data.assignment?.variantKey ?? null, x: Math.floor(now.getTime() / 1000) + TRACKING_TTL_SECONDS };
+    const scope = buildScope({
+      profile,
+      data: usesFallback ? { assignment: data.assignment } : data,
+      consent,
+      context,
+      now,
+      locale,
+      templateId: compiled.templateId,
+      version: compiled.version,
+      campaignId: options.campaignId ?? null,
+      track: options.tracking === false ? {} : this.tracker(claims, compiled.workspaceId),
+    });
+    const html = this.engines.html.renderSync(part.html, scope) as string;
+    if (html.length > MAX_OUTPUT_BYTES) throw new OutputLimitError();
+    const override = !usesFallback ? data.assignment?.overrides.subject : undefined;
+    let subjectTemplate = part.subject;
+    if (override) {
+      if (!subjects.has(override)) subjects.set(override, this.engines.text.parse(override));
+      subjectTemplate = subjects.get(override)!;
+    }
+    return {
+      profileId: askedId,
+      subject: oneLine(this.engines.text.renderSync(subjectTemplate, scope) as string),
+      preheader: oneLine(this.engines.text.renderSync(part.preheader, scope) as string),
+      html,
+      text: this.engines.text.renderSync(part.text, scope) as string,
+      personalization: {
+        templateId: compiled.templateId,
+        templateVersion: compiled.version,
+        locale: picked.locale,
+        fallback: usesFallback,
+        experimentId: data.assignment?.experimentId ?? null,
+        variant: data.assignment?.variantKey ?? null,
+        segments: usesFallback ? [] : data.segments ?? [],
+        recommendations: usesFallback ? [] : data.recommendationUses ?? [],
+        sources: usesFallback ? [] : [...compiled.sources].sort(),
+      },
+    };
+  }
+
+  /** Signing closures for one recipient: each link gets its own token carrying the destination. */
+  private tracker(claims: TrackingClaims, workspaceId: string): { trackLink: (url: string) => string; openPixel: () => string } {
+    const base = { ...claims, w: workspaceId };
+    return {
+      trackLink: (url) => `${this.publicUrl}/t/c/${signToken(this.trackingKey, "c", { ...base, u: decodeEntities(url) })}`,
+      openPixel: () => `<img src="${this.publicUrl}/t/o/${signToken(this.trackingKey, "o", base)}" width="1" height="1" alt="" style="${PIXEL_STYLE}" />`,
+    };
+  }
+
+  private async recordExposures(workspaceId: string, compiled: CompiledTemplate, campaignId: string | null, rendered: RenderedEmail[]): Promise<void> {
+    const experiments = this.lookup.get(PORTS.experiments, "recordExposures");
+    if (!campaignId || !experiments || !rendered.length) return;
+    try {
+      await experiments.recordExposures(
+        workspaceId,
+        rendered.map((r) => ({ campaignId, experimentId: r.personalization.experimentId, variantKey: r.personalization.variant, profileId: r.profileId, templateVersion: compiled.versionId })),
+      );
+    } catch (error) {
+      // exposure bookkeeping must not fail a send
+      this.logger.warn({ err: error, workspaceId }, "recording exposures failed");
+    }
+  }
+
+  /** Plain access for tests and the benchmark floor: one Liquid render with a prepared scope. */
+  static renderParsed(liquid: Liquid, templates: Template[], scope: object): string {
+    return liquid.renderSync(templates, scope) as string;
+  }
+}
+
+class OutputLimitError extends Error {
+  constructor() {
+    super(`the rendered HTML exceeds the ${MAX_OUTPUT_BYTES} byte limit`);
+  }
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** A safe message for a recipient's failed render (limits and Liquid render errors; never internals). */
+function renderFailure(error: unknown): string {
+  if (error instanceof OutputLimitError) return error.message;
+  const message = error instanceof Error ? error.message.split("\n")[0] : "";
+  if (/template render limit exceeded/i.test(message)) return "the render exceeded its CPU-time limit";
+  if (/memory alloc limit exceeded/i.test(message)) return "the render exceeded its memory limit";
+  if (error instanceof Error && /RenderError|UndefinedVariableError/.test(error.name)) return `render error: ${message}`;
+  return "render failed";
+}
+
+export function assertOneAudience(profileIds: string[] | null | undefined, segmentId: string | null | undefined): void {
+  if (profileIds?.length && segmentId) throw UserInputError.single("segmentId", "give either profileIds or segmentId, not both");
+  if (!profileIds?.length && !segmentId) throw UserInputError.single("profileIds", "give profileIds or a segmentId");
+}
