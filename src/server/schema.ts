@@ -1,20 +1,14 @@
-import { buildSchema, type MiddlewareFn } from "type-graphql";
+import { buildSchema } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
-import type { RequestContext } from "../common/context";
-import { UnauthenticatedError } from "../common/errors";
 import { authChecker } from "./auth-checker";
 import { validateArgs } from "./validate-args";
 import type { BoundedPubSub } from "./pubsub";
 
-const ROOT_TYPES = new Set(["Query", "Mutation", "Subscription"]);
-
-/** Defence in depth: no root field runs without a verified key, whatever its decorators say. */
-const requireKey: MiddlewareFn<RequestContext> = ({ context, info }, next) => {
-  if (ROOT_TYPES.has(info.parentType.name) && !context.auth) throw new UnauthenticatedError();
-  return next();
-};
-
-/** Builds the GraphQL schema from resolver instances (constructor-injected services). */
+/**
+ * Builds the GraphQL schema from resolver instances (constructor-injected services).
+ * Every root field carries `@Authorized` (test/foundation/schema-guards.test.ts fails otherwise),
+ * and the auth checker refuses callers without a key, so no per-field global middleware is needed.
+ */
 export async function buildKindredSchema(resolvers: object[], pubSub: BoundedPubSub): Promise<GraphQLSchema> {
   const byClass = new Map<unknown, object>(resolvers.map((r) => [r.constructor, r]));
   const classes = resolvers.map((r) => r.constructor) as unknown as [() => void, ...(() => void)[]];
@@ -26,6 +20,5 @@ export async function buildKindredSchema(resolvers: object[], pubSub: BoundedPub
     validate: true,
     validateFn: validateArgs,
     pubSub,
-    globalMiddlewares: [requireKey],
   });
 }
