@@ -223,16 +223,3 @@ function pickRfm(previous: Record<string, unknown>): Record<string, unknown> {
   for (const k of ["rfmRecency", "rfmFrequency", "rfmMonetary", "rfmSegment"]) if (previous[k] !== undefined) keep[k] = previous[k];
   return keep;
 }
-
-/** 1–5 quintile score of each value (ties share a score); `higherIsBetter` false inverts. */
-export function quintiles(values: number[], higherIsBetter = true): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  return values.map((v) => {
-    // Rank of the first occurrence keeps ties together.
-    let lo = 0, hi = n;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid] < v) lo = mid + 1; else hi = mid; }
-    const q = Math.min(5, Math.floor((lo / n) * 5) + 1);
-    return higherIsBetter ? q : 6 - q;
-  });
-}

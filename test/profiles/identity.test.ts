@@ -1,0 +1,113 @@
+import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
+import { EVENT_INGESTION } from "../../src/events/events.module";
+import { PROFILES } from "../../src/profiles/profiles.module";
+import { PROFILE_HOOKS, type ProfileChange } from "../../src/profiles/profile-hooks";
+
+const IDENTIFY = `mutation($input: IdentifyInput!) { identify(input: $input) { profile { id known traits identifiers { type value } } } }`;
+type Identify = { identify: { profile: { id: string; known: boolean; traits: Record<string, unknown>; identifiers: { type: string; value: string }[] } } };
+
+describe("identity resolution", () => {
+  let t: TestApp;
+  let ws: TestWorkspace;
+  const hookCalls: ProfileChange[] = [];
+  const identify = async (identifiers: Record<string, string>, traits?: Record<string, unknown>) => {
+    const res = await t.gql<Identify>(IDENTIFY, { input: { identifiers, traits } }, ws.keys.ingest);
+    expect(res.errors).toBeUndefined();
+    return res.data!.identify.profile;
+  };
+  const db = () => t.app.runtime.kernel.dataSource;
+  const ingest = (events: unknown[]) => t.app.runtime.registry.get(EVENT_INGESTION).ingest(ws.id, events);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ws = await t.createWorkspace("identity");
+    t.app.runtime.registry.get(PROFILE_HOOKS).register("test-recorder", async (changes) => void hookCalls.push(...changes));
+  });
+  afterAll(() => t.stop());
+
+  it("should merge the anonymous profile into the known one when a login links them", async () => {
+    const anon = await ingest([{ messageId: "an-1", type: "page_view", anonymousId: "anon-1" }, { messageId: "an-2", type: "product_view", anonymousId: "anon-1", properties: { itemId: "x" } }]);
+    const known = await identify({ user_id: "known-1" }, { name: "Ada" });
+    const anonId = anon[0].profileId!;
+    const linked = await identify({ user_id: "known-1", anonymous_id: "anon-1" });
+    expect(linked.id).toBe(known.id);
+    expect(linked.identifiers.map((i) => i.type).sort()).toEqual(["anonymous_id", "user_id"]);
+    expect(await t.app.runtime.registry.get(PROFILES).resolveId(ws.id, anonId)).toBe(known.id);
+    const [{ n }] = await db().query(`SELECT count(*)::int n FROM events WHERE workspace_id = $1 AND profile_id = $2`, [ws.id, known.id]);
+    expect(n).toBe(2);
+    const [{ c }] = await db().query(`SELECT computed FROM profiles WHERE id = $1`, [known.id]).then((r: { computed: Record<string, unknown> }[]) => r.map((x) => ({ c: x.computed })));
+    expect(c.recentlyViewed).toEqual(["x"]);
+    expect(hookCalls.some((h) => h.changed.includes("merge") && h.mergedProfileId === anonId && h.profileId === known.id)).toBe(true);
+    const merges = await db().query(`SELECT from_profile_id, into_profile_id FROM profile_merges WHERE workspace_id = $1`, [ws.id]);
+    expect(merges).toEqual([{ from_profile_id: anonId, into_profile_id: known.id }]);
+  });
+
+  it("should keep the newer non-null trait when two known profiles with conflicting traits merge", async () => {
+    const a = await identify({ user_id: "conf-a" }, { plan: "free", city: "Paris", phone: "1" });
+    await new Promise((r) => setTimeout(r, 20));
+    const b = await identify({ email: "Conf@Example.com" }, { plan: "pro", city: null });
+    const merged = await identify({ user_id: "conf-a", email: "conf@example.com" });
+    expect(merged.id).toBe(a.id); // both known: the older survives
+    expect(merged.traits).toEqual({ plan: "pro", city: "Paris", phone: "1" });
+    const viaB = await t.gql<{ profile: { id: string } }>(`query($id: ID!) { profile(id: $id) { id } }`, { id: b.id }, ws.keys.analyst);
+    expect(viaB.data!.profile.id).toBe(a.id);
+  });
+
+  it("should resolve every id of a chain of merges to the last survivor", async () => {
+    const p1 = await identify({ anonymous_id: "chain-1" });
+    const p2 = await identify({ anonymous_id: "chain-2" });
+    const p3 = await identify({ anonymous_id: "chain-3" });
+    await identify({ anonymous_id: "chain-1", device_id: "chain-d" });
+    await identify({ anonymous_id: "chain-2", device_id: "chain-d" });
+    const last = await identify({ anonymous_id: "chain-3", user_id: "chain-user" });
+    await identify({ anonymous_id: "chain-2", user_id: "chain-user" });
+    const profiles = t.app.runtime.registry.get(PROFILES);
+    const resolved = await Promise.all([p1.id, p2.id, p3.id].map((id) => profiles.resolveId(ws.id, id)));
+    expect(new Set(resolved)).toEqual(new Set([last.id]));
+    const many = await profiles.getMany(ws.id, [p1.id, p3.id, "00000000-0000-4000-8000-000000000000"]);
+    expect(many.map((p) => p?.id ?? null)).toEqual([last.id, last.id, null]);
+    const [{ n }] = await db().query(`SELECT count(*)::int n FROM profiles WHERE workspace_id = $1 AND merged_into_id = $2`, [ws.id, last.id]);
+    expect(n).toBe(2);
+  });
+
+  it("should create exactly one profile when twenty parallel requests bring one new identifier", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => ingest([{ messageId: `par-${i}`, type: "page_view", anonymousId: "brand-new" }])),
+    );
+    const ids = new Set(results.map((r) => r[0].profileId));
+    expect(ids.size).toBe(1);
+    const [{ n }] = await db().query(
+      `SELECT count(*)::int n FROM profiles p WHERE workspace_id = $1 AND EXISTS (SELECT 1 FROM profile_identifiers i WHERE i.profile_id = p.id AND i.value = 'brand-new')`,
+      [ws.id],
+    );
+    expect(n).toBe(1);
+    const [{ e }] = await db().query(`SELECT count(*)::int e FROM events WHERE workspace_id = $1 AND message_id LIKE 'par-%'`, [ws.id]);
+    expect(e).toBe(20);
+  });
+
+  it("should lose no event when a merge races with ingestion", async () => {
+    await identify({ user_id: "race-user" });
+    const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 25 }, (_, i) => ({ messageId: `race-${b}-${i}`, type: "page_view", anonymousId: `race-anon-${i % 5}` })));
+    const merges = Array.from({ length: 5 }, (_, i) => identify({ user_id: "race-user", anonymous_id: `race-anon-${i}` }));
+    await Promise.all([...batches.map((b) => ingest(b)), ...merges]);
+    const survivor = await t.app.runtime.registry.get(PROFILES).findByIdentifier(ws.id, "user_id", "race-user");
+    const [{ n }] = await db().query(`SELECT count(*)::int n FROM events WHERE workspace_id = $1 AND message_id LIKE 'race-%' AND profile_id = $2`, [ws.id, survivor!.id]);
+    expect(n).toBe(200);
+    const [{ c }] = await db().query(`SELECT (computed->'eventCounts1d'->>'page_view')::int c FROM profiles WHERE id = $1`, [survivor!.id]);
+    expect(c).toBe(200);
+  });
+
+  it("should reject traits that do not match their declared type, naming the path", async () => {
+    await t.gql(`mutation { defineTraits(input: { traits: [{ name: "age", type: "number" }] }) { name } }`, {}, ws.keys.admin);
+    const res = await t.gql(IDENTIFY, { input: { identifiers: { user_id: "typed" }, traits: { age: "old" } } }, ws.keys.ingest);
+    expect(res.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
+    expect(JSON.stringify(res.errors![0].extensions)).toContain("input.traits.age");
+  });
+
+  it("should not find another workspace's profile", async () => {
+    const other = await t.createWorkspace("identity-other");
+    const p = await identify({ user_id: "isolated" });
+    const res = await t.gql<{ profile: unknown }>(`query($id: ID!) { profile(id: $id) { id } }`, { id: p.id }, other.keys.analyst);
+    expect(res.data!.profile).toBeNull();
+  });
+});
