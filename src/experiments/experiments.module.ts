@@ -11,6 +11,8 @@ import { ExperimentService } from "./experiment.service";
 import { EXPERIMENTS } from "./experiments.contract";
 import { Exposure } from "./exposure.entity";
 import { ResultsNotifier } from "./results-notifier";
+import { ReportResolver } from "./report.resolver";
+import { ReportService } from "./report.service";
 
 export { EXPERIMENTS } from "./experiments.contract";
 export type { ExperimentsService, ExposureInput, RenderAssignment } from "./experiments.contract";
@@ -43,7 +45,7 @@ export const experimentsModule: KindredModule = {
       }
     });
     return {
-      resolvers: [new ExperimentResolver(experiments), new CampaignResolver(campaigns)],
+      resolvers: [new ExperimentResolver(experiments), new CampaignResolver(campaigns), new ReportResolver(new ReportService(kernel.dataSource))],
       stop: async () => notifier.stop(),
     };
   },
