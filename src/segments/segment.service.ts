@@ -31,7 +31,7 @@ export class SegmentService {
 
   /** Validates a rule against the workspace (every problem, by path) and returns it normalized. */
   async check(scope: WorkspaceScope, condition: unknown, path: string, selfId?: string): Promise<Condition> {
-    const catalog = await this.catalog.get(scope.manager, scope.workspaceId);
+    const catalog = await this.catalog.get(scope.manager, scope.workspaceId, true);
     const { infos } = await this.definitions.get(scope.manager, scope.workspaceId);
     const normalized = normalizeCondition(condition);
     const problems = validateCondition(normalized, path, { catalog, segments: infos, selfId });

@@ -1,6 +1,9 @@
 import type { KindredModule } from "../common/kernel";
 import { ServiceKey } from "../common/kernel";
 import { PROFILE_HOOKS } from "../profiles/profile-hooks";
+import { COMPUTED_TRAITS } from "../profiles/computed-traits";
+import { TRAIT_DEFINITIONS } from "../profiles/profiles.module";
+import type { TraitType } from "./condition.types";
 import { MembershipService } from "./membership.service";
 import { Segment } from "./segment.entity";
 import { SegmentDefinitions } from "./segment-definitions";
@@ -22,7 +25,13 @@ export const segmentsModule: KindredModule = {
   name: "segments",
   entities: [Segment, SegmentVersion, SegmentMembership, SegmentSizePoint],
   create(kernel, modules) {
-    const catalog = new TraitCatalogService();
+    const definitionsOfTraits = modules.get(TRAIT_DEFINITIONS);
+    const comparable = (type: string): type is TraitType => ["number", "string", "boolean", "date", "list"].includes(type);
+    const computed = new Map(COMPUTED_TRAITS.filter((s) => comparable(s.type)).map((s) => [s.name, s.type as TraitType]));
+    const catalog = new TraitCatalogService(async (workspaceId) => {
+      const declared = [...(await definitionsOfTraits.typesFor(workspaceId))].filter((entry): entry is [string, TraitType] => comparable(entry[1]));
+      return { traits: new Map(declared), computed };
+    });
     const definitions = new SegmentDefinitions(kernel.bus);
     const memberships = new MembershipService(kernel, catalog, definitions);
     const segments = new SegmentService(kernel.dataSource, kernel.bus, catalog, definitions, memberships);

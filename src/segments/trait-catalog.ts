@@ -27,9 +27,10 @@ export class TraitCatalogService {
     this.cache.delete(workspaceId);
   }
 
-  async get(manager: EntityManager, workspaceId: string): Promise<TraitCatalog> {
+  /** `fresh` skips the cache (saving a rule must see traits that arrived a moment ago). */
+  async get(manager: EntityManager, workspaceId: string, fresh = false): Promise<TraitCatalog> {
     const hit = this.cache.get(workspaceId);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.catalog;
+    if (!fresh && hit && Date.now() - hit.at < TTL_MS) return hit.catalog;
     const rows: { source: string; key: string; kind: string; sample: unknown }[] = await manager.query(
       `SELECT kv.source, kv.key, jsonb_typeof(kv.value) AS kind, min(kv.value #>> '{}') AS sample, count(*) AS seen
          FROM (SELECT traits, computed FROM profiles WHERE workspace_id = $1 ORDER BY updated_at DESC LIMIT ${SAMPLE}) p
