@@ -13,6 +13,8 @@ import { httpRequests, metricsRegistry, registerPoolMetrics } from "../common/me
 import { poolOf, migrationsApplied } from "../db/data-source";
 import { API_KEYS, WORKSPACES } from "../workspaces/workspaces.module";
 import { createApolloServer } from "./apollo";
+import { auditPlugin } from "./audit-plugin";
+import { AUDIT_LOG } from "../workspaces/audit.module";
 import { createRequestContext, requestIdFrom } from "./context-factory";
 import { BodyTooLargeError, bearerToken, clientIp, readBody, sendGraphQLError, sendJson } from "./http-util";
 import { BoundedPubSub } from "./pubsub";
@@ -79,7 +81,7 @@ export async function startApp({ config, logger, bootstrap = true, extraModules 
     httpServer,
     config,
     logger,
-    extraPlugins: [{ async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } }],
+    extraPlugins: [{ async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } }, auditPlugin(registry.get(AUDIT_LOG), logger)],
   });
   const subscriptionRoleMap = subscriptionRoles();
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: 1024 * 1024 });

@@ -1,5 +1,6 @@
 import type { KindredModule } from "../common/kernel";
 import { workspacesModule } from "../workspaces/workspaces.module";
+import { auditModule } from "../workspaces/audit.module";
 import { jobsModule } from "../jobs/jobs.module";
 import { catalogModule } from "../catalog/catalog.module";
 import { profilesModule } from "../profiles/profiles.module";
@@ -17,6 +18,7 @@ import { renderingModule } from "../rendering/rendering.module";
 export const kindredModules: KindredModule[] = [
   // layer 1: tenancy (and job runs, which every module reports through)
   workspacesModule,
+  auditModule,
   jobsModule,
   // layer 2: customer data
   catalogModule,
