@@ -1,0 +1,128 @@
+import * as ort from "onnxruntime-node";
+import { readInitializer, readMetadata } from "../../models/onnx/graph-builder";
+import { foldIn, gram } from "../algorithms/als";
+import { userTermVector, type TermTable } from "../algorithms/tfidf";
+
+/** A user's interactions in a model's item index space (weights already decayed). */
+export interface UserHistory {
+  items: ArrayLike<number>;
+  weights: ArrayLike<number>;
+}
+
+/** Top-k result of one user: item indices (model space) and scores, best first. */
+export interface ScoredList {
+  indices: Int32Array;
+  scores: Float32Array;
+}
+
+type Family = "factor" | "item_item" | "neighbor" | "content" | "popularity";
+
+/** Longest history fed to a neighbour graph (most recent / strongest first). */
+const MAX_HISTORY = 200;
+
+/**
+ * A loaded recommender model: its ONNX session plus what must happen in TypeScript before the
+ * run (ALS fold-in, content user vector, neighbour history). Shared by serving and offline eval.
+ */
+export class RecRuntime {
+  readonly itemIndex: Map<string, number>;
+  private alsItems?: { y: Float32Array; yty: Float64Array; f: number; alpha: number };
+  private terms?: TermTable;
+
+  private constructor(
+    readonly session: ort.InferenceSession,
+    readonly kind: string,
+    readonly itemIds: string[],
+    readonly family: Family,
+    readonly extra: Record<string, unknown>,
+  ) {
+    this.itemIndex = new Map(itemIds.map((id, i) => [id, i]));
+  }
+
+  get size(): number {
+    return this.itemIds.length;
+  }
+
+  /** Reads the artifact's metadata and the initializers TypeScript needs, next to an existing session. */
+  static async load(bytes: Uint8Array, session?: ort.InferenceSession): Promise<RecRuntime> {
+    const meta = readMetadata(bytes);
+    if (!meta["kindred.item_ids"]) throw new Error("not a Kindred recommender model (no kindred.item_ids metadata)");
+    const itemIds = JSON.parse(meta["kindred.item_ids"]) as string[];
+    const extra = JSON.parse(meta["kindred.extra"] ?? "{}") as Record<string, unknown>;
+    const s = session ?? (await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 }));
+    const inputs = s.inputNames;
+    const family: Family = inputs.includes("user_factors") ? "factor" : inputs.includes("interactions") ? "item_item" : inputs.includes("history") ? "neighbor" : inputs.includes("user_terms") ? "content" : "popularity";
+    const rt = new RecRuntime(s, meta["kindred.kind"] ?? "UNKNOWN", itemIds, family, extra);
+    if (family === "factor") {
+      const { dims, data } = readInitializer(bytes, "item_factors_t");
+      const [f, n] = dims;
+      const y = new Float32Array(n * f);
+      for (let a = 0; a < f; a++) for (let i = 0; i < n; i++) y[i * f + a] = (data as Float32Array)[a * n + i];
+      rt.alsItems = { y, yty: gram(y, n, f, Number(extra.regularization ?? 0.1)), f, alpha: Number(extra.alpha ?? 1) };
+    }
+    if (family === "content") {
+      const idx = readInitializer(bytes, "term_idx");
+      const w = readInitializer(bytes, "term_w");
+      rt.terms = { vocabulary: new Array(Number(extra.vocabulary ?? 1)), termsPerItem: idx.dims[1], termIndices: Int32Array.from(idx.data as BigInt64Array, Number), termWeights: w.data as Float32Array };
+    }
+    return rt;
+  }
+
+  /** ALS fold-in: the user vector for these interactions, without retraining. */
+  userFactors(history: UserHistory): Float32Array {
+    const a = this.alsItems!;
+    return foldIn(a.y, a.yty, a.f, history.items, history.weights, a.alpha);
+  }
+
+  /** Scores a batch of users in one ONNX run; `masks[b]` (length = items) may be null. */
+  async score(histories: UserHistory[], masks: (Float32Array | null)[], k: number): Promise<ScoredList[]> {
+    const b = histories.length;
+    const n = this.size;
+    const kk = Math.max(1, Math.min(k, n));
+    const mask = new Float32Array(b * n);
+    masks.forEach((m, r) => m && mask.set(m, r * n));
+    const feeds: Record<string, ort.Tensor> = { mask: new ort.Tensor("float32", mask, [b, n]), k: new ort.Tensor("int64", BigInt64Array.of(BigInt(kk)), [1]) };
+    if (this.family === "factor") {
+      const f = this.alsItems!.f;
+      const u = new Float32Array(b * f);
+      histories.forEach((h, r) => u.set(this.userFactors(h), r * f));
+      feeds.user_factors = new ort.Tensor("float32", u, [b, f]);
+    } else if (this.family === "item_item") {
+      const x = new Float32Array(b * n);
+      const binary = this.extra.binary !== false;
+      histories.forEach((h, r) => {
+        for (let j = 0; j < h.items.length; j++) x[r * n + h.items[j]] = binary ? 1 : h.weights[j];
+      });
+      feeds.interactions = new ort.Tensor("float32", x, [b, n]);
+    } else if (this.family === "neighbor") {
+      const trimmed = histories.map((h) => trimHistory(h, MAX_HISTORY));
+      const width = Math.max(1, ...trimmed.map((h) => h.items.length));
+      const idx = new BigInt64Array(b * width).fill(BigInt(n));
+      const w = new Float32Array(b * width);
+      trimmed.forEach((h, r) => {
+        for (let j = 0; j < h.items.length; j++) {
+          idx[r * width + j] = BigInt(h.items[j]);
+          w[r * width + j] = h.weights[j];
+        }
+      });
+      feeds.history = new ort.Tensor("int64", idx, [b, width]);
+      feeds.history_weights = new ort.Tensor("float32", w, [b, width]);
+    } else if (this.family === "content") {
+      const v = this.terms!.vocabulary.length;
+      const u = new Float32Array(b * Math.max(1, v));
+      histories.forEach((h, r) => u.set(userTermVector(this.terms!, h.items, h.weights), r * v));
+      feeds.user_terms = new ort.Tensor("float32", u, [b, Math.max(1, v)]);
+    }
+    const out = await this.session.run(feeds);
+    const scores = out.scores.data as Float32Array;
+    const indices = out.indices.data as BigInt64Array;
+    return histories.map((_, r) => ({ indices: Int32Array.from(indices.subarray(r * kk, (r + 1) * kk), Number), scores: scores.slice(r * kk, (r + 1) * kk) }));
+  }
+}
+
+/** Keeps the strongest `max` interactions of a history. */
+export function trimHistory(h: UserHistory, max: number): UserHistory {
+  if (h.items.length <= max) return h;
+  const order = Array.from({ length: h.items.length }, (_, i) => i).sort((a, b) => h.weights[b] - h.weights[a]).slice(0, max);
+  return { items: order.map((i) => h.items[i]), weights: order.map((i) => h.weights[i]) };
+}
