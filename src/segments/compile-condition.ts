@@ -49,6 +49,9 @@ function compileSegmentRef(id: string, ctx: CompileContext, trail: string[]): st
 }
 
 function compileEvent(e: EventCondition, ctx: CompileContext): string {
+  const bound = countBounds(e);
+  // "at least 0" holds for everyone; bind nothing (an unused parameter has no type).
+  if (bound.kind === "atLeast" && bound.n <= 0) return "true";
   const p = ctx.params;
   const where = ["e.workspace_id = $1", `e.type = ${p.add(e.type, "text")}`];
   const seconds = windowSeconds(e.within);
@@ -62,7 +65,6 @@ function compileEvent(e: EventCondition, ctx: CompileContext): string {
     const itemConds = e.items.map((f) => `COALESCE(${compareItem(f.field, f, p)}, false)`);
     where.push(`EXISTS (SELECT 1 FROM items i WHERE i.workspace_id = $1 AND i.id = ANY(e.item_ids) AND ${itemConds.join(" AND ")})`);
   }
-  const bound = countBounds(e);
   const sub = (having: string | null) => `p.id IN (SELECT e.profile_id FROM events e WHERE ${where.join(" AND ")}${having ? ` GROUP BY e.profile_id HAVING ${having}` : ""})`;
   const atLeast = (n: number) => (n <= 0 ? "true" : sub(n === 1 ? null : `count(*) >= ${p.add(n, "int")}`));
   if (bound.kind === "exactly") return `(${sub(`count(*) = ${p.add(bound.n, "int")}`)})`;

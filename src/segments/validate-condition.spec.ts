@@ -1,4 +1,4 @@
-import type { SegmentInfo, TraitCatalog } from "./condition.types";
+import { ComparisonOp, type SegmentInfo, type TraitCatalog } from "./condition.types";
 import { validateCondition, type ValidationContext } from "./validate-condition";
 
 const catalog: TraitCatalog = {
@@ -68,7 +68,7 @@ describe("validateCondition", () => {
   });
 
   it("should refuse a cyclic reference when a referenced segment leads back to the one being saved", () => {
-    const segments = new Map([rule(A, { segment: { id: B } }), rule(B, { trait: { name: "age", op: "GT", value: 1 } })]);
+    const segments = new Map([rule(A, { segment: { id: B } }), rule(B, { trait: { name: "age", op: ComparisonOp.GT, value: 1 } })]);
     const [problem] = validateCondition({ segment: { id: A } }, "input.condition", ctx({ segments, selfId: B }));
     expect(problem.path).toBe("input.condition.segment.id");
     expect(problem.message).toContain(`cyclic segment reference: ${B} -> ${A} -> ${B}`);
@@ -77,7 +77,7 @@ describe("validateCondition", () => {
   });
 
   it("should refuse unknown and archived segment references", () => {
-    const segments = new Map<string, SegmentInfo>([[A, { id: A, kind: "RULE", archived: true, condition: { trait: { name: "age", op: "EXISTS" } } }]]);
+    const segments = new Map<string, SegmentInfo>([[A, { id: A, kind: "RULE", archived: true, condition: { trait: { name: "age", op: ComparisonOp.EXISTS } } }]]);
     expect(paths({ or: [{ segment: { id: A } }, { segment: { id: B } }, { segment: { id: "x' OR 1=1" } }] }, ctx({ segments }))).toEqual([
       "input.condition.or[0].segment.id",
       "input.condition.or[1].segment.id",
