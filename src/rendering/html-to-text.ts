@@ -23,7 +23,7 @@ const attr = (tag: string, name: string): string | null => {
 export function htmlToText(html: string): string {
   // Liquid is set aside first so a `<` inside `{% if a < 3 %}` is never mistaken for a tag
   const liquid: string[] = [];
-  let text = html.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (m) => `\u0000${liquid.push(m) - 1}\u0000`);
+  let text = html.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (m) => `\uE000${liquid.push(m) - 1}\uE001`);
   text = text
     .replace(/<head[\s\S]*?<\/head>/gi, "")
     .replace(/<(style|script|title)[\s\S]*?<\/\1>/gi, "")
@@ -46,5 +46,5 @@ export function htmlToText(html: string): string {
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim()
-    .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => liquid[Number(i)]);
+    .replace(/\uE000(\d+)\uE001/g, (_m, i: string) => liquid[Number(i)]);
 }

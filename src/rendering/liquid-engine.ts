@@ -80,7 +80,7 @@ class RecommendationsTag extends Tag {
     };
   }
 
-  *render(ctx: Context): Generator<unknown, void, unknown> {
+  render(ctx: Context): void {
     const state = (ctx.environments as Record<symbol, RenderState | undefined>)[RENDER_STATE];
     ctx.bottom()[this.variable.content] = state?.recommendations.get(recommendationKey(this.request)) ?? [];
   }

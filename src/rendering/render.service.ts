@@ -112,7 +112,7 @@ export class RenderService {
     const usesFallback = profile === null;
     const part: CompiledPart = usesFallback ? compiled.fallback ?? compiled.main : picked.part ?? compiled.main;
     const locale = picked.locale ?? (typeof wanted[0] === "string" ? wanted[0] : null) ?? "en-US";
-    const claims: TrackingClaims = { w: "", p: profileId, t: compiled.templateId, n: compiled.version, c: options.campaignId ?? null, v: data.assignment?.variantKey ?? null, x: Math.floor(now.getTime() / 1000) + TRACKING_TTL_SECONDS };
+    const claims: TrackingClaims = { w: "", p: profileId, t: compiled.templateId, n: compiled.version, c: options.campaignId ?? null, v: data.assignment?.variantKey ?? null, x: expiryFor(now) };
     const scope = buildScope({
       profile,
       data: usesFallback ? { assignment: data.assignment } : data,
@@ -189,6 +189,9 @@ class OutputLimitError extends Error {
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+// expiry is the end of a UTC day, so renders of the same email on the same day carry identical links
+const expiryFor = (now: Date) => (Math.floor(now.getTime() / 86_400_000) + 1) * 86_400 + TRACKING_TTL_SECONDS;
 
 /** A safe message for a recipient's failed render (limits and Liquid render errors; never internals). */
 function renderFailure(error: unknown): string {

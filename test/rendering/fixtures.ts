@@ -36,14 +36,14 @@ export class DecisionFixtures {
             const category = requests[0]?.filter?.category ?? null;
             const rows: { id: string }[] = await this.dataSource.query(
               `SELECT id FROM items WHERE workspace_id = $1 AND available AND ($2::text IS NULL OR category = $2) ORDER BY id LIMIT $3`,
-              [ws, category, n + requests.length],
+              [ws, category, n + 20],
             );
-            // rotate per profile so recipients differ, deterministically
-            return requests.map((r, i) => ({
+            // rotate by profile id so recipients differ, the same way in any batch
+            return requests.map((r) => ({
               profileId: r.profileId,
               strategy: r.strategy === "AUTO" ? "POPULAR" : r.strategy,
               modelVersion: "fixture-1",
-              items: rows.slice(i % Math.max(1, rows.length - r.n + 1)).slice(0, r.n).map((row, rank) => ({ itemId: row.id, score: 1 - rank / 10 })),
+              items: rows.slice(spread(r.profileId) % Math.max(1, rows.length - r.n + 1)).slice(0, r.n).map((row, rank) => ({ itemId: row.id, score: 1 - rank / 10 })),
             }));
           },
         });
@@ -52,6 +52,8 @@ export class DecisionFixtures {
     };
   }
 }
+
+const spread = (id: string) => [...id].reduce((sum, c) => sum + c.charCodeAt(0), 0);
 
 /** Inserts a profile straight into the core table (customer-data writes are not under test here). */
 export async function insertProfile(dataSource: DataSource, workspaceId: string, traits: Record<string, unknown>, computed: Record<string, unknown> = {}): Promise<string> {
