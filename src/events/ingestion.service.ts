@@ -9,6 +9,7 @@ import { eventsIngested, eventsRejected } from "./event.metrics";
 import type { EventTypesService } from "./event-types.service";
 import type { EventProblem } from "./rejected-event.entity";
 import { itemCategories, updateComputed, type LockedProfile } from "./trait-updater";
+import { insertEvents, type EventRow } from "./event-writer";
 import { validateEvent, type ValidEvent } from "./validate-event";
 
 /** Outcome of one event in a batch. */
@@ -39,6 +40,9 @@ export interface IngestionLimits {
 }
 
 interface Pending { index: number; event: ValidEvent; profileId: string }
+
+/** Batches this large (imports) travel by COPY into a staging table instead of one JSON parameter. */
+const COPY_THRESHOLD = 1500;
 
 /**
  * The one ingestion path (GraphQL trackEvents, tracking links, the importer): validate each event,
@@ -109,15 +113,8 @@ export class IngestionService {
       p.event.itemIds.forEach((id, i) => {
         if (!categories.has(id)) results[p.index].warnings.push({ path: p.event.type === "purchase" || p.event.type === "refund" ? `properties.lineItems[${i}].itemId` : "properties.itemId", code: "unknown_item", message: `item "${id.slice(0, 60)}" is not in the catalog` });
       });
-    const rows = keep.map((p) => ({ m: p.event.messageId, t: p.event.type, o: p.event.occurredAt.toISOString(), p: p.profileId, pr: p.event.properties, c: p.event.context, i: p.event.itemIds, r: p.event.revenue, cur: p.event.currency }));
-    const inserted: { id: string; message_id: string }[] = rows.length
-      ? await m.query(
-          `INSERT INTO events (workspace_id, message_id, type, occurred_at, profile_id, properties, context, item_ids, revenue, currency)
-           SELECT $1, x.m, x.t, x.o, x.p, x.pr, x.c, x.i, x.r, x.cur FROM jsonb_to_recordset($2::jsonb) AS x(m text, t text, o timestamptz, p uuid, pr jsonb, c jsonb, i text[], r numeric, cur text)
-           ON CONFLICT (workspace_id, message_id) DO NOTHING RETURNING id, message_id`,
-          [ws, JSON.stringify(rows)],
-        )
-      : [];
+    const rows: EventRow[] = keep.map((p) => ({ m: p.event.messageId, t: p.event.type, o: p.event.occurredAt.toISOString(), p: p.profileId, pr: p.event.properties, c: p.event.context, i: p.event.itemIds, r: p.event.revenue, cur: p.event.currency }));
+    const inserted = rows.length ? await insertEvents(m, ws, rows, rows.length >= COPY_THRESHOLD) : [];
     const ids = new Map(inserted.map((r) => [r.message_id, r.id]));
     const dupIds = keep.filter((p) => !ids.has(p.event.messageId)).map((p) => p.event.messageId);
     const existing: { id: string; message_id: string; profile_id: string }[] = dupIds.length

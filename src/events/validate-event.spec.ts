@@ -45,6 +45,6 @@ describe("validateEvent", () => {
   it("should reject non-objects, bad identifiers and oversized payloads", () => {
     expect(codes("x")).toEqual([":invalid_type"]);
     expect(codes({ ...base, type: "page_view", email: "not-mail", properties: [] })).toEqual(["email:invalid_value", "properties:invalid_type"]);
-    expect(codes({ ...base, type: "page_view", properties: { blob: "x".repeat(40_000) } })).toEqual(["properties:payload_too_large"]);
+    expect(codes({ ...base, type: "page_view", properties: { blob: "x".repeat(300_000) } })).toEqual(["properties:payload_too_large"]);
   });
 });

@@ -44,7 +44,7 @@ export interface ValidationRules {
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const MAX_JSON_BYTES = 32 * 1024;
+const MAX_JSON_BYTES = 256 * 1024; // large wholesale orders carry ~1,000 lines
 
 type Problems = EventProblem[];
 const add = (problems: Problems, path: string, code: string, message: string) => problems.push({ path, code, message });

@@ -55,6 +55,37 @@ export class ProfileService {
     return (await this.getMany(workspaceId, [rows[0].id]))[0];
   }
 
+  /** identify() for many rows at once (the importer): per-row validation, set-based resolution and trait updates. */
+  async identifyMany(workspaceId: string, rows: ProfileRow[]): Promise<ProfileRowResult[]> {
+    const types = await this.traitTypes.typesFor(workspaceId);
+    const results: ProfileRowResult[] = rows.map((row) => {
+      const problems = new ProblemCollector();
+      for (const [type, value] of Object.entries(row.identifiers))
+        if (!TYPE_PATTERN.test(type) || typeof value !== "string" || !value.trim()) problems.add(`identifiers.${type}`, "must be a lower_snake_case type with a non-empty value");
+      if (!Object.keys(row.identifiers).length) problems.add("identifiers", "at least one identifier is required");
+      this.traitTypes.check(types, row.traits, "traits", problems);
+      return { status: problems.ok ? "ACCEPTED" : "REJECTED", profileId: null, reasons: problems.problems.map((p) => ({ ...p, code: p.path === "identifiers" ? "missing_identifier" : "invalid_type" })) };
+    });
+    const ok = rows.map((r, i) => ({ r, i })).filter(({ i }) => results[i].status === "ACCEPTED");
+    if (!ok.length) return results;
+    const sets = ok.map(({ r }) => Object.fromEntries(Object.entries(r.identifiers).map(([t, v]) => [t, normalizeIdentifier(t, v)])));
+    const resolution = await this.identity.resolve(workspaceId, sets);
+    const patches = new Map<string, Record<string, unknown>>();
+    ok.forEach(({ r, i }, k) => {
+      const id = resolution.profileIds[k];
+      results[i].profileId = id;
+      const clean = Object.fromEntries(Object.entries(r.traits).filter(([, v]) => v !== null && v !== undefined));
+      patches.set(id, { ...(patches.get(id) ?? {}), ...clean });
+    });
+    const payload = [...patches].map(([id, t]) => ({ id, t }));
+    await this.dataSource.query(
+      `UPDATE profiles p SET traits = p.traits || x.t, updated_at = now() FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, t jsonb) WHERE p.workspace_id = $1 AND p.id = x.id`,
+      [workspaceId, JSON.stringify(payload)],
+    );
+    await this.changes.publish([...IdentityService.mergeChanges(workspaceId, resolution.merges), ...payload.map((x) => ({ workspaceId, profileId: x.id, changed: ["traits" as const], traitNames: Object.keys(x.t) }))]);
+    return results;
+  }
+
   /** Attaches identifiers and traits to one person, merging profiles the identifiers link. */
   async identify(workspaceId: string, identifiers: IdentifierSet, traits: Record<string, unknown>, path = "input"): Promise<Profile> {
     const problems = new ProblemCollector();
@@ -79,6 +110,19 @@ export class ProfileService {
     await this.changes.publish(changes);
     return (await this.getMany(workspaceId, [profileId]))[0]!;
   }
+}
+
+/** One row of a bulk profile import: identifiers and traits. */
+export interface ProfileRow {
+  identifiers: IdentifierSet;
+  traits: Record<string, unknown>;
+}
+
+/** The answer for one imported profile row. */
+export interface ProfileRowResult {
+  status: "ACCEPTED" | "REJECTED";
+  profileId: string | null;
+  reasons: { path: string; code: string; message: string }[];
 }
 
 /** Emails compare case-insensitively; other identifiers as sent. */

@@ -37,7 +37,7 @@ describe("trackEvents", () => {
   });
 
   it("should answer DUPLICATE for stored events and store the rest when a half-failed batch is retried", async () => {
-    const batch = [
+    const batch: Record<string, unknown>[] = [
       { messageId: "r1", type: "page_view", userId: "retry-user" },
       { messageId: "r2", type: "page_view", userId: "retry-user", occurredAt: "not a date" },
       { messageId: "r3", type: "search", userId: "retry-user", properties: { query: "shoes" } },
