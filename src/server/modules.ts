@@ -8,6 +8,7 @@ import { privacyModule } from "../privacy/consent.module";
 import { eventsModule } from "../events/events.module";
 import { modelsModule } from "../models/models.module";
 import { segmentsModule } from "../segments/segments.module";
+import { predictionsModule } from "../predictions/predictions.module";
 import { experimentsModule } from "../experiments/experiments.module";
 import { renderingModule } from "../rendering/rendering.module";
 
@@ -28,6 +29,7 @@ export const kindredModules: KindredModule[] = [
   // layer 3: decisions
   modelsModule,
   segmentsModule,
+  predictionsModule,
   // layer 4: delivery (experiments before rendering: rendering calls EXPERIMENTS)
   experimentsModule,
   renderingModule,

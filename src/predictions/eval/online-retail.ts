@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { parse } from "csv-parse";
-import type { OrderRecord } from "../features/feature-set";
+import type { OrderRecord } from "../features/feature-vector";
 
 /** One invoice of a customer (purchase lines merged; a cancellation is a refund). */
 export interface RetailInvoice extends OrderRecord {

@@ -1,4 +1,5 @@
-import { DAY_MS, PURCHASE_FEATURE_NAMES, purchaseFeatures } from "../features/feature-set";
+import { DAY_MS, PURCHASE_FEATURE_NAMES } from "../features/feature-set";
+import { purchaseFeatures } from "../features/feature-vector";
 import { trainGbdt, type GbdtModel } from "../training/gbdt";
 import { predictGbdt } from "../training/gbdt";
 import { predictLogistic, trainLogistic } from "../training/logistic";

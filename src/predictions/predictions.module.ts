@@ -1,0 +1,39 @@
+import type { KindredModule } from "../common/kernel";
+import { ServiceKey } from "../common/kernel";
+import { MODEL_REGISTRY, MODEL_TRAINERS } from "../models/models.module";
+import { CONSENT } from "../privacy/consent.module";
+import { DriftService } from "./drift/drift.service";
+import { DRIFT_JOB, SCORE_JOB, driftJob, scoreWorkspace, type DriftJobParams } from "./predictions.jobs";
+import { PredictionsResolver } from "./predictions.resolver";
+import { PredictionsService } from "./predictions.service";
+import { SendTimeService } from "./sendtime/send-time.service";
+import { churnTrainer, propensityTrainer } from "./training/prediction-trainers";
+import { CHURN_RISK, PURCHASE_PROPENSITY } from "./training/prediction-kinds";
+
+/** `predict(workspaceId, profileIds) → Map<profileId, ProfilePredictionResult>` (rendering calls it per batch). */
+export const PREDICTIONS = new ServiceKey<PredictionsService>("predictions");
+
+/** Purchase propensity, churn risk, best send time, drift. */
+export const predictionsModule: KindredModule = {
+  name: "predictions",
+  entities: [],
+  create(kernel, modules) {
+    const now = () => kernel.clock.now();
+    const registry = modules.get(MODEL_REGISTRY);
+    const trainers = modules.get(MODEL_TRAINERS);
+    trainers.register(propensityTrainer);
+    trainers.register(churnTrainer);
+    const sendTime = new SendTimeService(kernel.dataSource, now);
+    const predictions = new PredictionsService(kernel.dataSource, registry, modules.get(CONSENT), sendTime, now);
+    const drift = new DriftService(kernel.dataSource, predictions, registry, kernel.bus, kernel.logger, now);
+    modules.provide(PREDICTIONS, predictions);
+    kernel.jobs.define({ kind: SCORE_JOB, handle: (ctx) => scoreWorkspace(kernel.dataSource, predictions, ctx), expireInSeconds: 3600 });
+    kernel.jobs.define<DriftJobParams, unknown>({
+      kind: DRIFT_JOB,
+      handle: (ctx) => driftJob({ dataSource: kernel.dataSource, drift, registry, trainers: { [PURCHASE_PROPENSITY]: propensityTrainer, [CHURN_RISK]: churnTrainer }, now, logger: kernel.logger }, ctx),
+      expireInSeconds: 3600,
+    });
+    const enqueue = (kind: string, workspaceId: string, params: unknown) => kernel.jobs.enqueue(kind, workspaceId, params);
+    return { resolvers: [new PredictionsResolver(predictions, drift, enqueue)] };
+  },
+};

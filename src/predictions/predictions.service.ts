@@ -1,0 +1,183 @@
+import DataLoader from "dataloader";
+import * as ort from "onnxruntime-node";
+import type { DataSource } from "typeorm";
+import type { ModelRegistry } from "../models/model-registry";
+import type { ModelVersion } from "../models/model-version.entity";
+import type { ConsentService } from "../privacy/consent.service";
+import { FEATURES } from "./features/feature-set";
+import { loadAggregates } from "./features/feature-sql";
+import { featureVector, type ProfileAggregates } from "./features/feature-vector";
+import type { SendTimeService, BestSendTime } from "./sendtime/send-time.service";
+import { contributions, type PredictionModel, type ReferenceBins } from "./training/fit";
+import { PREDICTION_INPUT, PREDICTION_OUTPUT } from "./training/onnx-export";
+import { CHURN_RISK, PREDICTION_KINDS, PURCHASE_PROPENSITY, inPopulation, type PredictionKind } from "./training/prediction-kinds";
+
+/** One feature's push on a score: its value and its log-odds contribution. */
+export interface FeatureContribution {
+  feature: string;
+  value: number;
+  contribution: number;
+}
+
+/** One model's answer for one profile, with what produced it. */
+export interface ScoreDetail {
+  kind: PredictionKind;
+  score: number;
+  modelVersionId: string;
+  modelVersion: number;
+  algorithm: string;
+  horizonDays: number;
+  why: FeatureContribution[];
+}
+
+/** Everything Kindred predicts about one profile (or why it does not). */
+export interface ProfilePredictionResult {
+  profileId: string;
+  available: boolean;
+  /** Why there is no prediction at all (consent) or why a part is missing (no active model, not in population). */
+  reasons: string[];
+  purchasePropensity: number | null;
+  churnRisk: number | null;
+  scores: ScoreDetail[];
+  bestSendTime: BestSendTime | null;
+}
+
+/** A loaded prediction model version: its parsed params and ONNX session. */
+export interface LoadedModel {
+  version: ModelVersion;
+  model: PredictionModel;
+  horizonDays: number;
+  activeDays: number;
+  algorithm: string;
+  reference: { features: ReferenceBins[]; prediction: ReferenceBins } | null;
+  session: ort.InferenceSession;
+}
+
+export const NO_CONSENT_REASON = "No prediction: the profile has not consented to profiling (consent purpose PROFILING is denied or revoked).";
+const WHY_COUNT = 3;
+
+/** Scores feature rows (FEATURES order) through one ONNX run. */
+export async function scoreRows(session: ort.InferenceSession, rows: Float32Array, count: number): Promise<Float32Array> {
+  if (count === 0) return new Float32Array(0);
+  const out = await session.run({ [PREDICTION_INPUT]: new ort.Tensor("float32", rows, [count, FEATURES.length]) });
+  return out[PREDICTION_OUTPUT].data as Float32Array;
+}
+
+/** Top contributions by magnitude (the "why"). */
+export function topContributions(model: PredictionModel, row: number[], k = WHY_COUNT): FeatureContribution[] {
+  return contributions(model, row)
+    .map((c, j) => ({ feature: FEATURES[j].name, value: Math.round(row[j] * 1e4) / 1e4, contribution: Math.round(c * 1e4) / 1e4 }))
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
+    .slice(0, k);
+}
+
+/**
+ * Predictions per profile: consent check, features as of now (the training SQL), one ONNX run per
+ * model per batch, the "why", and the best send time. Calls from concurrent requests in one tick
+ * share a batch (a per-workspace DataLoader).
+ */
+export class PredictionsService {
+  private readonly loaded = new Map<string, Promise<LoadedModel>>();
+  private readonly batchers = new Map<string, DataLoader<string, ProfilePredictionResult>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: ModelRegistry,
+    private readonly consent: ConsentService,
+    private readonly sendTime: SendTimeService,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Predictions for a batch of profiles of one workspace, keyed by profile id. */
+  async predict(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, ProfilePredictionResult>> {
+    let batcher = this.batchers.get(workspaceId);
+    if (!batcher) {
+      batcher = new DataLoader((ids: readonly string[]) => this.predictBatch(workspaceId, ids), { cache: false, maxBatchSize: 2000 });
+      this.batchers.set(workspaceId, batcher);
+    }
+    const ids = [...new Set(profileIds)];
+    const results = await batcher.loadMany(ids);
+    const out = new Map<string, ProfilePredictionResult>();
+    results.forEach((r, i) => {
+      if (r instanceof Error) throw r;
+      out.set(ids[i], r);
+    });
+    return out;
+  }
+
+  /** The active model of a kind with its session, or null. */
+  async activeModel(workspaceId: string, kind: PredictionKind): Promise<LoadedModel | null> {
+    const version = await this.registry.active(workspaceId, kind);
+    if (!version) return null;
+    let hit = this.loaded.get(version.id);
+    if (!hit) {
+      hit = this.registry.session(version).then((session) => {
+        const params = version.params as Record<string, unknown>;
+        if (!params.model || !Array.isArray(params.features) || params.features.length !== FEATURES.length) {
+          throw new Error(`${kind} v${version.version} was not trained on Kindred's feature set`);
+        }
+        return {
+          version,
+          model: params.model as PredictionModel,
+          horizonDays: Number(params.horizonDays ?? 30),
+          activeDays: Number(params.activeDays ?? 90),
+          algorithm: String(params.algorithm ?? "unknown"),
+          reference: (params.reference as LoadedModel["reference"]) ?? null,
+          session,
+        };
+      });
+      this.loaded.set(version.id, hit);
+      hit.catch(() => this.loaded.delete(version.id));
+    }
+    return hit;
+  }
+
+  /** Feature vectors as of `at` for a batch (the same SQL training uses). */
+  async features(workspaceId: string, profileIds: readonly string[] | null, at: Date = this.now()): Promise<Map<string, { aggregates: ProfileAggregates; vector: number[] }>> {
+    const aggregates = await loadAggregates(this.dataSource, workspaceId, at, profileIds ? [...profileIds] : null);
+    return new Map([...aggregates].map(([id, a]) => [id, { aggregates: a, vector: featureVector(a) }]));
+  }
+
+  private async predictBatch(workspaceId: string, ids: readonly string[]): Promise<ProfilePredictionResult[]> {
+    const allowed = await this.consent.allowed(workspaceId, ids, "profiling");
+    const permitted = ids.filter((id) => allowed.get(id));
+    const [features, sendTimes, models] = await Promise.all([
+      permitted.length ? this.features(workspaceId, permitted) : Promise.resolve(new Map()),
+      this.sendTime.estimate(workspaceId, permitted),
+      Promise.all(PREDICTION_KINDS.map((kind) => this.activeModel(workspaceId, kind))),
+    ]);
+    const results = new Map<string, ProfilePredictionResult>(
+      ids.map((id) => [id, { profileId: id, available: !!allowed.get(id), reasons: allowed.get(id) ? [] : [NO_CONSENT_REASON], purchasePropensity: null, churnRisk: null, scores: [], bestSendTime: sendTimes.get(id) ?? null }]),
+    );
+    for (const [k, kind] of PREDICTION_KINDS.entries()) {
+      const loaded = models[k];
+      if (!loaded) {
+        for (const id of permitted) results.get(id)!.reasons.push(`No active ${kind} model: train one with trainModel(kind: "${kind}") and activate it.`);
+        continue;
+      }
+      const members = permitted.filter((id) => features.has(id) && inPopulation(kind, features.get(id)!.aggregates, loaded.activeDays));
+      for (const id of permitted) {
+        if (!members.includes(id)) results.get(id)!.reasons.push(kind === PURCHASE_PROPENSITY ? "No purchase propensity: the profile has no purchase yet." : `No churn risk: the profile has no purchase in the last ${loaded.activeDays} days.`);
+      }
+      const rows = new Float32Array(members.length * FEATURES.length);
+      members.forEach((id, i) => rows.set(features.get(id)!.vector, i * FEATURES.length));
+      const scores = await scoreRows(loaded.session, rows, members.length);
+      members.forEach((id, i) => {
+        const result = results.get(id)!;
+        const score = scores[i];
+        if (kind === PURCHASE_PROPENSITY) result.purchasePropensity = score;
+        if (kind === CHURN_RISK) result.churnRisk = score;
+        result.scores.push({
+          kind,
+          score,
+          modelVersionId: loaded.version.id,
+          modelVersion: loaded.version.version,
+          algorithm: loaded.algorithm,
+          horizonDays: loaded.horizonDays,
+          why: topContributions(loaded.model, features.get(id)!.vector),
+        });
+      });
+    }
+    return ids.map((id) => results.get(id)!);
+  }
+}

@@ -1,0 +1,99 @@
+import { binShares, quantileEdges } from "../drift/psi";
+import { gbdtContributions, predictGbdt, trainGbdt, type GbdtModel } from "./gbdt";
+import { logisticContributions, logisticImportances, predictLogistic, trainLogistic, type LogisticModel } from "./logistic";
+import { classifierMetrics, type ClassifierMetrics } from "./metrics";
+
+/** Labelled feature rows of one cutoff. */
+export interface LabelledRows {
+  x: number[][];
+  y: number[];
+}
+
+export type Algorithm = "gbdt" | "logistic";
+export type PredictionModel = LogisticModel | GbdtModel;
+
+export const GBDT_DEFAULTS = { learningRate: 0.03, maxDepth: 4, minChildHessian: 5, lambda: 5, subsample: 0.8 };
+export const LOGISTIC_L2 = 1e-2;
+
+/** Reference distribution of one variable at training time (what drift is measured against). */
+export interface ReferenceBins {
+  edges: number[];
+  shares: number[];
+}
+
+/** What training produced: the refit model, forward-validated metrics and the drift reference. */
+export interface FitResult {
+  algorithm: Algorithm;
+  model: PredictionModel;
+  metrics: ClassifierMetrics & { importances: Record<string, number>; baselineRocAuc: number | null; candidates: Record<string, number> };
+  reference: { features: ReferenceBins[]; prediction: ReferenceBins };
+  rows: number;
+}
+
+export function predictRow(model: PredictionModel, row: ArrayLike<number>): number {
+  return model.kind === "gbdt" ? predictGbdt(model, row) : predictLogistic(model, row);
+}
+
+/** Per-feature log-odds contributions (the "why"). */
+export function contributions(model: PredictionModel, row: ArrayLike<number>): number[] {
+  return model.kind === "gbdt" ? gbdtContributions(model, row) : logisticContributions(model, row);
+}
+
+function stack(parts: LabelledRows[]): LabelledRows {
+  return { x: parts.flatMap((p) => p.x), y: parts.flatMap((p) => p.y) };
+}
+
+function fitOne(algorithm: Algorithm, train: LabelledRows, names: string[], trees?: number, validation?: LabelledRows): PredictionModel {
+  if (algorithm === "logistic") return trainLogistic(train.x, train.y, names, { l2: LOGISTIC_L2 });
+  return trainGbdt(train.x, train.y, names, { ...GBDT_DEFAULTS, trees: trees ?? 800, validation: validation ? { ...validation, patience: 60 } : undefined });
+}
+
+function hasBothClasses(rows: LabelledRows): boolean {
+  const positives = rows.y.reduce((a, b) => a + b, 0);
+  return positives > 0 && positives < rows.y.length;
+}
+
+/**
+ * Forward validation: fit on every cutoff but the latest, measure on the latest (the GBDT's tree
+ * count is chosen there too), pick the algorithm ("auto": the better ROC-AUC), then refit on all.
+ */
+export function fitAndEvaluate(parts: LabelledRows[], names: string[], algorithm: Algorithm | "auto", baseline?: { feature: number; sign: 1 | -1 }): FitResult {
+  const all = stack(parts);
+  if (!hasBothClasses(all)) throw new Error("training rows need both outcomes (some positive and some negative labels)");
+  const latest = parts[parts.length - 1];
+  const earlier = stack(parts.slice(0, -1));
+  const canValidate = parts.length > 1 && hasBothClasses(latest) && hasBothClasses(earlier);
+  const candidates: Algorithm[] = algorithm === "auto" ? ["gbdt", "logistic"] : [algorithm];
+  const results = candidates.map((name) => {
+    const probe = canValidate ? fitOne(name, earlier, names, undefined, latest) : fitOne(name, all, names, 150);
+    const held = canValidate ? latest : all;
+    const metrics = classifierMetrics(held.x.map((r) => predictRow(probe, r)), held.y);
+    return { name, probe, metrics };
+  });
+  const best = results.reduce((a, b) => (b.metrics.rocAuc > a.metrics.rocAuc ? b : a));
+  const trees = best.probe.kind === "gbdt" ? best.probe.trees.length : undefined;
+  const model = fitOne(best.name, all, names, trees);
+  const held = canValidate ? latest : all;
+  const importances = model.kind === "gbdt" ? model.importances : logisticImportances(model);
+  const predictions = all.x.map((r) => predictRow(model, r));
+  const predictionEdges = quantileEdges(predictions);
+  return {
+    algorithm: best.name,
+    model,
+    metrics: {
+      ...best.metrics,
+      importances: Object.fromEntries(names.map((n, i) => [n, Math.round(importances[i] * 1e4) / 1e4])),
+      baselineRocAuc: baseline ? classifierMetrics(held.x.map((r) => baseline.sign * r[baseline.feature]), held.y).rocAuc : null,
+      candidates: Object.fromEntries(results.map((r) => [r.name, r.metrics.rocAuc])),
+    },
+    reference: {
+      features: names.map((_, j) => {
+        const column = all.x.map((r) => r[j]);
+        const edges = quantileEdges(column);
+        return { edges, shares: binShares(column, edges) };
+      }),
+      prediction: { edges: predictionEdges, shares: binShares(predictions, predictionEdges) },
+    },
+    rows: all.y.length,
+  };
+}
