@@ -5,9 +5,11 @@ import { jobsModule } from "../jobs/jobs.module";
 import { catalogModule } from "../catalog/catalog.module";
 import { profilesModule } from "../profiles/profiles.module";
 import { privacyModule } from "../privacy/consent.module";
+import { dataRightsModule } from "../privacy/privacy.module";
 import { eventsModule } from "../events/events.module";
 import { modelsModule } from "../models/models.module";
 import { segmentsModule } from "../segments/segments.module";
+import { recommendationsModule } from "../recommendations/recommendations.module";
 import { predictionsModule } from "../predictions/predictions.module";
 import { experimentsModule } from "../experiments/experiments.module";
 import { renderingModule } from "../rendering/rendering.module";
@@ -25,10 +27,12 @@ export const kindredModules: KindredModule[] = [
   catalogModule,
   profilesModule,
   privacyModule,
+  dataRightsModule,
   eventsModule,
   // layer 3: decisions
   modelsModule,
   segmentsModule,
+  recommendationsModule,
   predictionsModule,
   // layer 4: delivery (experiments before rendering: rendering calls EXPERIMENTS)
   experimentsModule,
