@@ -20,7 +20,7 @@ function kindOf(value: string, path: string): PredictionKind {
 @Resolver(() => Profile)
 export class PredictionsResolver {
   constructor(
-    private readonly predictions: PredictionsService,
+    private readonly service: PredictionsService,
     private readonly drift: DriftService,
     private readonly enqueue: (kind: string, workspaceId: string, params: unknown) => Promise<string>,
   ) {}
@@ -31,7 +31,7 @@ export class PredictionsResolver {
     const workspaceId = ctx.scope.workspaceId;
     // Every profile field of one request lands in one batch (and the service merges concurrent requests' batches per tick).
     const loader = ctx.loaders.get<string, ProfilePredictionResult>("predictions.profile", async (ids) => {
-      const results = await this.predictions.predict(workspaceId, ids);
+      const results = await this.service.predict(workspaceId, ids);
       return ids.map((id) => results.get(id)!);
     });
     const r = await loader.load(profile.id);
