@@ -4,7 +4,7 @@ import type { WorkspaceScope } from "../db/workspace-scope";
 import { Campaign } from "./campaign.entity";
 import { Experiment, ExperimentMetric, HOLDOUT_KEY } from "./experiment.entity";
 import { analyze, plannedShares, type AnalysisConfig, type ArmAggregate, type ArmResult } from "./report-analysis";
-import { armsSql, segmentArmsSql, type AggregateRow, type ReportScope } from "./report.sql";
+import { armsSql, reportParams, segmentArmsSql, type AggregateRow, type ReportScope } from "./report.sql";
 import type { ArmReport, CampaignReport, ExperimentResults, LiftStat, SegmentBreakdown } from "./report.types";
 import type { MetricComparison } from "./report-analysis";
 import { verdict } from "./verdict";
@@ -69,14 +69,14 @@ export class ReportService {
   async experimentResults(scope: WorkspaceScope, id: string, segmentIds: string[] | null = null): Promise<ExperimentResults> {
     assertUuid(id, "id");
     const experiment = await scope.get(Experiment, { id }, "Experiment", id);
-    const rows = (await this.dataSource.query(armsSql("experiment"), [scope.workspaceId, id])) as AggregateRow[];
+    const rows = (await this.dataSource.query(armsSql("experiment"), reportParams("experiment", scope.workspaceId, id, null))) as AggregateRow[];
     return this.section(experiment, rows.map(toAggregate), { scope: "experiment", id, experimentId: id, segmentIds });
   }
 
   async campaignReport(scope: WorkspaceScope, id: string, segmentIds: string[] | null = null): Promise<CampaignReport> {
     assertUuid(id, "id");
     const campaign = await scope.get(Campaign, { id }, "Campaign", id);
-    const rows = (await this.dataSource.query(armsSql("campaign"), [scope.workspaceId, id])) as AggregateRow[];
+    const rows = (await this.dataSource.query(armsSql("campaign"), reportParams("campaign", scope.workspaceId, id, campaign))) as AggregateRow[];
     const experimentIds = [...new Set(rows.map((r) => r.experiment_id))];
     const ids = experimentIds.filter((e): e is string => !!e);
     const experiments = new Map((ids.length ? await scope.find(Experiment, { where: ids.map((eid) => ({ id: eid })) }) : []).map((e) => [e.id, e]));
@@ -101,7 +101,9 @@ export class ReportService {
   async segments(scope: WorkspaceScope, results: ExperimentResults): Promise<SegmentBreakdown[]> {
     if (!(await this.segmentsAvailable())) return [];
     const { source } = results;
-    const rows = ((await this.dataSource.query(segmentArmsSql(source.scope), [scope.workspaceId, source.id, source.segmentIds])) as AggregateRow[]).filter(
+    const campaign = source.scope === "campaign" ? await scope.get(Campaign, { id: source.id }, "Campaign", source.id) : null;
+    const params = reportParams(source.scope, scope.workspaceId, source.id, campaign, source.segmentIds);
+    const rows = ((await this.dataSource.query(segmentArmsSql(source.scope), params)) as AggregateRow[]).filter(
       (r) => r.experiment_id === source.experimentId,
     );
     const bySegment = new Map<string, ArmAggregate[]>();

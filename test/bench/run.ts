@@ -20,6 +20,7 @@ export interface BenchOptions {
 
 /** Suite name → module path (relative to this folder, compiled to dist/test/bench). */
 const SUITES: Record<string, string> = {
+  experiments: "./experiments.bench",
   http: "./http.bench",
 };
 

@@ -17,21 +17,21 @@ describe("mSPRT sequential testing", () => {
   });
 
   it("should keep false positives below alpha when an A/A test is watched after every batch", () => {
-    // 400 simulated A/A tests, 50 looks each (batches of 200 per arm, rate 10%). Peeking with a
+    // 250 simulated A/A tests, 50 looks each (batches of 100 per arm, rate 10%). Peeking with a
     // fixed z-test at every look would reject far more than 5%; the mSPRT must stay ≤ 5%.
     const random = seededRandom(2026);
     let mSprtRejections = 0;
     let naiveRejections = 0;
     const z = normalQuantile(0.975);
-    for (let sim = 0; sim < 400; sim++) {
+    for (let sim = 0; sim < 250; sim++) {
       let sa = 0, sb = 0, n = 0;
       let rejected = false, naive = false;
       for (let look = 0; look < 50; look++) {
-        for (let i = 0; i < 200; i++) {
+        for (let i = 0; i < 100; i++) {
           if (random() < 0.1) sa++;
           if (random() < 0.1) sb++;
         }
-        n += 200;
+        n += 100;
         const pa = sa / n, pb = sb / n;
         const se = Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n);
         if (msprt(pb - pa, se, 0.01).significant) rejected = true;
@@ -40,8 +40,8 @@ describe("mSPRT sequential testing", () => {
       if (rejected) mSprtRejections++;
       if (naive) naiveRejections++;
     }
-    expect(mSprtRejections / 400).toBeLessThanOrEqual(0.05);
-    expect(naiveRejections / 400).toBeGreaterThan(0.1);
+    expect(mSprtRejections / 250).toBeLessThanOrEqual(0.05);
+    expect(naiveRejections / 250).toBeGreaterThan(0.1);
   });
 
   it("should detect a real lift when the sample grows", () => {
