@@ -28,6 +28,8 @@ export interface KindredConfig {
   encryptionKeys: string[];
   runWorker: boolean;
   dbPoolSize: number;
+  /** Largest catalog EASE may be trained on (its B matrix is items × items floats). */
+  easeMaxItems: number;
 }
 
 /** One variable: its name, default and a parser that throws a readable message. */
@@ -87,6 +89,7 @@ export const CONFIG_VARIABLES = {
   encryptionKeys: { name: "KINDRED_ENCRYPTION_KEYS", description: "comma-separated base64 32-byte keys for personal data, newest first; generated under KINDRED_DATA_DIR outside production", default: undefined, parse: str },
   runWorker: { name: "KINDRED_RUN_WORKER", description: "run background jobs inside `kindred serve`", default: "true", parse: bool },
   dbPoolSize: { name: "KINDRED_DB_POOL_SIZE", description: "PostgreSQL connection pool size", default: "10", parse: int(1, 500) },
+  easeMaxItems: { name: "KINDRED_EASE_MAX_ITEMS", description: "largest catalog (items) EASE may be trained on; B is items × items float32 (10,000 items = 400 MB)", default: "10000", parse: int(10, 50_000) },
 } satisfies Record<string, VariableSpec<unknown>>;
 
 type Env = Record<string, string | undefined>;
@@ -160,6 +163,7 @@ export function loadConfig(env: Env = process.env): KindredConfig {
     encryptionKeys: keys,
     runWorker: read(v.runWorker)!,
     dbPoolSize: read(v.dbPoolSize)!,
+    easeMaxItems: read(v.easeMaxItems)!,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -9,6 +9,7 @@ import { dataRightsModule } from "../privacy/privacy.module";
 import { eventsModule } from "../events/events.module";
 import { modelsModule } from "../models/models.module";
 import { segmentsModule } from "../segments/segments.module";
+import { recommendationsModule } from "../recommendations/recommendations.module";
 import { predictionsModule } from "../predictions/predictions.module";
 import { experimentsModule } from "../experiments/experiments.module";
 import { renderingModule } from "../rendering/rendering.module";
@@ -31,6 +32,7 @@ export const kindredModules: KindredModule[] = [
   // layer 3: decisions
   modelsModule,
   segmentsModule,
+  recommendationsModule,
   predictionsModule,
   // layer 4: delivery (experiments before rendering: rendering calls EXPERIMENTS)
   experimentsModule,

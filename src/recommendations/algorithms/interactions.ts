@@ -29,6 +29,7 @@ export interface WeightingParams {
 export const DEFAULT_EVENT_WEIGHTS: Record<string, number> = {
   view: 1,
   product_viewed: 1,
+  product_view: 1,
   page_view: 0.5,
   click: 2,
   email_click: 2,

@@ -20,7 +20,9 @@ export function buildAls(m: InteractionMatrix, overrides: Partial<AlsParams>, on
 }
 
 /** Refused when the catalog is too large for a dense items × items matrix. */
-export class TooManyItemsError extends Error {}
+export class TooManyItemsError extends Error {
+  override name = "TooManyItemsError";
+}
 
 /** Solves EASE in closed form and exports the item–item graph. */
 export async function buildEase(m: InteractionMatrix, overrides: Partial<EaseParams>, maxItems: number): Promise<BuiltModel> {

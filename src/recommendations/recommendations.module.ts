@@ -1,0 +1,43 @@
+import type { KindredModule } from "../common/kernel";
+import { ServiceKey } from "../common/kernel";
+import { CATALOG } from "../catalog/catalog.module";
+import { MODEL_REGISTRY, MODEL_TRAINERS } from "../models/models.module";
+import { PROFILE_HOOKS } from "../profiles/profile-hooks";
+import { CONSENT } from "../privacy/consent.module";
+import { RecommendationService, type ConsentCheck } from "./recommendation.service";
+import { RecommendationsResolver, RecommendedItemResolver } from "./recommendations.resolver";
+import { recommenderTrainers } from "./trainers/rec-trainers";
+
+/** recommend(workspaceId, requests[]) → results[] in order (batched: one ONNX run per model); relatedItems(…). */
+export const RECOMMENDATIONS = new ServiceKey<RecommendationService>("recommendations");
+
+/** Recommenders: trainers (ALS, EASE, ITEM_KNN, BOUGHT_TOGETHER, CONTENT, POPULAR), serving, caches. */
+export const recommendationsModule: KindredModule = {
+  name: "recommendations",
+  entities: [],
+  create(kernel, modules) {
+    const trainers = modules.get(MODEL_TRAINERS);
+    for (const trainer of recommenderTrainers({ easeMaxItems: kernel.config.easeMaxItems })) trainers.register(trainer);
+    let consent: ConsentCheck | null = null;
+    try {
+      consent = modules.get(CONSENT);
+    } catch {
+      kernel.logger.warn("no CONSENT service: recommendations treat every profile as consenting");
+    }
+    const service = new RecommendationService(kernel.dataSource, modules.get(MODEL_REGISTRY), consent, kernel.clock, kernel.logger);
+    modules.provide(RECOMMENDATIONS, service);
+    // A profile's new events, consent or merge change its next answer: drop its cached results before ingestion answers.
+    modules.get(PROFILE_HOOKS).register("recommendations", async (changes) => {
+      for (const c of changes) {
+        service.cache.invalidateProfile(c.workspaceId, c.profileId);
+        if (c.mergedProfileId) service.cache.invalidateProfile(c.workspaceId, c.mergedProfileId);
+      }
+    });
+    kernel.bus.on("profile.changed", (p) => service.cache.invalidateProfile(p.workspaceId, p.profileId));
+    kernel.bus.on("model.activated", (p) => {
+      service.cache.invalidateWorkspace(p.workspaceId);
+      if (p.previousVersionId) service.forgetVersion(p.previousVersionId);
+    });
+    return { resolvers: [new RecommendationsResolver(service), new RecommendedItemResolver(modules.get(CATALOG))] };
+  },
+};

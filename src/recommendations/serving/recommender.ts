@@ -1,0 +1,156 @@
+import { DEFAULT_WEIGHTING, eventWeight, type WeightingParams } from "../algorithms/interactions";
+import { MASKED } from "../graphs/scoring-graphs";
+import type { CatalogEntry } from "./catalog-snapshot";
+import { diversify } from "./diversity";
+import { catalogMask, passesCatalog, PURCHASE_TYPES, personalExclusions, SENT_TYPES, staticFilterKey, type HistoryEvent } from "./filters";
+import { blend, DEFAULT_HYBRID, repeatList, type ComponentList, type HybridWeights, type ScoreSource } from "./hybrid";
+import { reasonFor } from "./reasons";
+import type { RecRuntime, UserHistory } from "./rec-runtime";
+import type { RecItem, RecRequest, RecResult } from "./types";
+
+/** An active model ready to score: runtime, version and how it weights events. */
+export interface LoadedModel {
+  rt: RecRuntime;
+  versionId: string;
+  label: string;
+  kind: string;
+  weighting: WeightingParams;
+}
+
+/** One request with what serving knows about the person. */
+export interface ScoringInput {
+  req: RecRequest;
+  strategy: string;
+  history: HistoryEvent[];
+  personalized: boolean;
+}
+
+const COLLABORATIVE = ["ALS", "EASE", "ITEM_KNN"];
+const REPEAT_TYPES = new Set([...PURCHASE_TYPES, "add_to_cart", "cart", "product_added"]);
+
+/** Scores batches of requests: one ONNX run per model for the whole batch, then blending, filters, diversity and reasons. */
+export class Recommender {
+  private readonly masks = new Map<string, Float32Array>();
+
+  constructor(private readonly hybrid: HybridWeights = DEFAULT_HYBRID) {}
+
+  async run(inputs: ScoringInput[], models: Map<string, LoadedModel>, catalog: { byId: Map<string, CatalogEntry>; version: number }, now: number): Promise<RecResult[]> {
+    // Which model kinds each input wants, in fallback order.
+    const wanted = inputs.map((input) => this.plan(input, models));
+    const lists = new Map<string, Map<number, { ids: string[]; scores: Float32Array }>>();
+    for (const [kind, model] of models) {
+      const jobs: { at: number; history: UserHistory; mask: Float32Array; k: number }[] = [];
+      inputs.forEach((input, at) => {
+        if (!wanted[at].includes(kind)) return;
+        const history = kind === "POPULAR" ? { items: [], weights: [] } : this.historyIn(model, input, now);
+        if (kind !== "POPULAR" && !history.items.length) return;
+        jobs.push({ at, history, mask: this.maskFor(model, input, catalog, now), k: input.req.n * 4 + 20 });
+      });
+      if (!jobs.length) continue;
+      const scored = await model.rt.score(jobs.map((j) => j.history), jobs.map((j) => j.mask), Math.max(...jobs.map((j) => j.k)));
+      const byInput = new Map<number, { ids: string[]; scores: Float32Array }>();
+      jobs.forEach((job, r) => {
+        const keep: number[] = [];
+        // Factor and popularity scores are meaningful at any value; neighbour/content scores of 0 mean "unrelated".
+        scored[r].scores.forEach((s, i) => s > MASKED / 2 && (kind === "ALS" || kind === "EASE" || kind === "POPULAR" || s > 0) && keep.push(i));
+        byInput.set(job.at, { ids: keep.map((i) => model.rt.itemIds[scored[r].indices[i]]), scores: Float32Array.from(keep, (i) => scored[r].scores[i]) });
+      });
+      lists.set(kind, byInput);
+    }
+    return inputs.map((input, at) => this.compose(input, at, wanted[at], lists, models, catalog.byId, now));
+  }
+
+  /** Fallback chain per strategy: the model itself (or AUTO's mix), then content, then popular. */
+  private plan(input: ScoringInput, models: Map<string, LoadedModel>): string[] {
+    if (!input.personalized || input.strategy === "POPULAR") return ["POPULAR"];
+    if (input.strategy === "AUTO") return [...COLLABORATIVE.filter((k) => models.has(k)).slice(0, 1), "CONTENT", "POPULAR"];
+    return [input.strategy, ...(input.strategy === "CONTENT" ? [] : ["CONTENT"]), "POPULAR"];
+  }
+
+  private historyIn(model: LoadedModel, input: ScoringInput, now: number): UserHistory {
+    const sums = new Map<number, number>();
+    for (const e of input.history) {
+      if (SENT_TYPES.has(e.type)) continue;
+      const i = model.rt.itemIndex.get(e.itemId);
+      if (i === undefined) continue;
+      const w = e.type === "context" ? 5 : eventWeight(e, now, model.weighting);
+      if (w > 0) sums.set(i, (sums.get(i) ?? 0) + w);
+    }
+    return { items: [...sums.keys()], weights: [...sums.values()] };
+  }
+
+  private maskFor(model: LoadedModel, input: ScoringInput, catalog: { byId: Map<string, CatalogEntry>; version: number }, now: number): Float32Array {
+    const key = `${model.versionId}|${catalog.version}|${staticFilterKey(input.req.filter)}`;
+    let base = this.masks.get(key);
+    if (!base) {
+      if (this.masks.size > 256) this.masks.clear();
+      base = catalogMask(model.rt.itemIds, catalog.byId, input.req.filter);
+      this.masks.set(key, base);
+    }
+    const mask = base.slice();
+    if (input.personalized) {
+      for (const id of personalExclusions(input.history, input.req.filter, now, input.strategy !== "AUTO")) {
+        const i = model.rt.itemIndex.get(id);
+        if (i !== undefined) mask[i] = MASKED;
+      }
+    }
+    const context = input.req.context?.itemId;
+    if (context) {
+      const i = model.rt.itemIndex.get(context);
+      if (i !== undefined) mask[i] = MASKED;
+    }
+    return mask;
+  }
+
+  private compose(input: ScoringInput, at: number, wanted: string[], lists: Map<string, Map<number, { ids: string[]; scores: Float32Array }>>, models: Map<string, LoadedModel>, catalog: Map<string, CatalogEntry>, now: number): RecResult {
+    const { req } = input;
+    const get = (kind: string) => lists.get(kind)?.get(at);
+    const candidates: { itemId: string; score: number; source: string }[] = [];
+    let strategy = "POPULAR";
+    if (input.strategy === "AUTO" && input.personalized) {
+      const collab = wanted.find((k) => COLLABORATIVE.includes(k));
+      const exclusions = personalExclusions(input.history, req.filter, now, false);
+      const repeatable = input.history.filter((e) => REPEAT_TYPES.has(e.type) && !exclusions.has(e.itemId) && (req.context?.itemId ?? null) !== e.itemId);
+      const repeat = repeatList(repeatable.map((e) => ({ itemId: e.itemId, weight: eventWeight(e, now, DEFAULT_WEIGHTING) })));
+      const { filter } = req;
+      const components: ComponentList[] = [
+        ...(collab && get(collab) ? [{ source: "collaborative" as ScoreSource, ...get(collab)!, weight: this.hybrid.collaborative }] : []),
+        ...(get("CONTENT") ? [{ source: "content" as ScoreSource, ...get("CONTENT")!, weight: this.hybrid.content }] : []),
+        { source: "repeat", ...repeat, weight: this.hybrid.repeat },
+        ...(get("POPULAR") ? [{ source: "popular" as ScoreSource, ...get("POPULAR")!, weight: this.hybrid.popular }] : []),
+      ];
+      const blended = blend(components, req.n * 4 + 20, (id) => passesCatalog(catalog.get(id), filter));
+      const names: Record<ScoreSource, string> = { collaborative: collab ?? "POPULAR", content: "CONTENT", repeat: "HISTORY", popular: "POPULAR" };
+      for (const b of blended) candidates.push({ itemId: b.itemId, score: b.score, source: names[b.source] });
+      const personal = blended.some((b) => b.source !== "popular");
+      strategy = personal ? "AUTO" : "POPULAR";
+    } else {
+      for (const kind of wanted) {
+        const list = get(kind);
+        if (!list) continue;
+        if (!candidates.length) strategy = kind;
+        const seen = new Set(candidates.map((c) => c.itemId));
+        list.ids.forEach((id, i) => !seen.has(id) && candidates.push({ itemId: id, score: list.scores[i], source: kind }));
+        if (candidates.length >= req.n * 2) break;
+      }
+    }
+    const diversified = diversify(
+      candidates.map((c) => ({ ...c, category: catalog.get(c.itemId)?.category ?? null })),
+      req.n,
+      req.diversity,
+    );
+    const items: RecItem[] = diversified.map((c) => {
+      const model = models.get(c.source);
+      return { itemId: c.itemId, score: c.score, reason: reasonFor(c.source, catalog.get(c.itemId), input.personalized ? input.history : [], catalog), strategy: c.source, modelVersionId: model?.versionId ?? null, modelVersion: model?.label ?? null };
+    });
+    const note = !input.personalized
+      ? "no personalization consent: showing non-personal popular items"
+      : strategy !== input.strategy && input.strategy !== "AUTO"
+        ? `${input.strategy} could not answer (no active model or no history for this person): fell back to ${strategy}`
+        : !items.length
+          ? "no active recommendation model can answer: train one with trainModel"
+          : null;
+    const main = items.find((i) => i.modelVersionId);
+    return { profileId: req.profileId, strategy, personalized: input.personalized && strategy !== "POPULAR", note, items, modelVersionId: main?.modelVersionId ?? null, modelVersion: main?.modelVersion ?? null };
+  }
+}
