@@ -22,6 +22,9 @@ export interface BenchOptions {
 const SUITES: Record<string, string> = {
   experiments: "./experiments.bench",
   http: "./http.bench",
+  ingest: "./ingest.bench",
+  render: "./render.bench",
+  segments: "./segments.bench",
 };
 
 async function main(): Promise<void> {
