@@ -14,6 +14,8 @@ import { SegmentService } from "./segment.service";
 import { SegmentSubscriptionResolver } from "./segment-subscription.resolver";
 import { SegmentsService } from "./segments.service";
 import { TraitCatalogService } from "./trait-catalog";
+import { MlSegmentsService, type ClusterParams, type LookalikeParams } from "./ml/ml-segments.service";
+import { CLUSTER_JOB, LOOKALIKE_JOB, MlSegmentsResolver } from "./ml/ml.resolver";
 
 /** Memberships for other modules: `membershipsFor(workspaceId, profileIds)`, `memberIds(workspaceId, segmentId, first, after)`. */
 export const SEGMENTS = new ServiceKey<SegmentsService>("segments");
@@ -52,8 +54,12 @@ export const segmentsModule: KindredModule = {
         return { changed };
       },
     });
+    const ml = new MlSegmentsService(kernel, catalog, segments);
+    kernel.jobs.define<ClusterParams, Record<string, unknown>>({ kind: CLUSTER_JOB, expireInSeconds: 3600, handle: (job) => ml.runClusters(job.workspaceId!, job.params, job) });
+    kernel.jobs.define<LookalikeParams, Record<string, unknown>>({ kind: LOOKALIKE_JOB, expireInSeconds: 3600, handle: (job) => ml.runLookalike(job.workspaceId!, job.params, job) });
     return {
       resolvers: [
+        new MlSegmentsResolver(ml, kernel.jobs),
         new SegmentResolver(segments, memberships, kernel.clock),
         new SegmentFieldsResolver(reads),
         new ProfileSegmentsResolver(reads),

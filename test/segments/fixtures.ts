@@ -56,3 +56,15 @@ export async function createSegment(t: TestApp, key: string, name: string, condi
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return { ...res.data!.createSegment.segment, warnings: res.data!.createSegment.warnings };
 }
+
+/** Polls job(id) until it leaves QUEUED/RUNNING. */
+export async function waitForJob(t: TestApp, key: string, jobId: string, timeoutMs = 30_000): Promise<{ status: string; error: string | null; result: Record<string, unknown> }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await t.gql<{ job: { status: string; error: string | null; result: Record<string, unknown> } }>(`query($id: ID!) { job(id: $id) { status error result } }`, { id: jobId }, key);
+    const job = res.data?.job;
+    if (job && !["QUEUED", "RUNNING"].includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish: ${JSON.stringify(res)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
