@@ -1,10 +1,11 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { RequestContext } from "../common/context";
 import type { Payload } from "../common/bus";
 import { UserInputError } from "../common/errors";
 import { isUuid } from "../common/validation";
 import { Can } from "../workspaces/role";
-import { CampaignReport, ExperimentResults, SegmentBreakdown } from "./report.types";
+import { BanditArm, CampaignReport, ExperimentResults, SegmentBreakdown } from "./report.types";
+import { ExperimentMetric } from "./experiment.entity";
 import type { ReportService } from "./report.service";
 import "./results-notifier";
 
@@ -37,6 +38,19 @@ export class ReportResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<CampaignReport> {
     return this.reports.campaignReport(ctx.scope, id, checkSegmentIds(segmentIds));
+  }
+
+  @Authorized(...Can.read)
+  @Query(() => [BanditArm], { description: "Thompson-sampling split for the next sends of an experiment (subject lines): chance each arm is best" })
+  experimentBandit(
+    @Arg("id", () => ID) id: string,
+    @Arg("metric", () => ExperimentMetric, { defaultValue: ExperimentMetric.CLICK_RATE }) metric: ExperimentMetric,
+    @Arg("minShare", () => Float, { defaultValue: 0.05, description: "Floor per arm, 0 to 0.5" }) minShare: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<BanditArm[]> {
+    if (metric === ExperimentMetric.REVENUE_PER_RECIPIENT) throw UserInputError.single("metric", "the bandit works on rates: OPEN_RATE, CLICK_RATE or CONVERSION_RATE");
+    if (!(minShare >= 0 && minShare <= 0.5)) throw UserInputError.single("minShare", "must be between 0 and 0.5");
+    return this.reports.bandit(ctx.scope, id, metric, minShare);
   }
 
   @FieldResolver(() => [SegmentBreakdown], { description: "The arms within each segment (membership at send time)" })

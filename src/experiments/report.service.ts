@@ -5,7 +5,8 @@ import { Campaign } from "./campaign.entity";
 import { Experiment, ExperimentMetric, HOLDOUT_KEY } from "./experiment.entity";
 import { analyze, plannedShares, type AnalysisConfig, type ArmAggregate, type ArmResult } from "./report-analysis";
 import { armsSql, reportParams, segmentArmsSql, type AggregateRow, type ReportScope } from "./report.sql";
-import type { ArmReport, CampaignReport, ExperimentResults, LiftStat, SegmentBreakdown } from "./report.types";
+import type { ArmReport, BanditArm, CampaignReport, ExperimentResults, LiftStat, SegmentBreakdown } from "./report.types";
+import { thompsonAllocation } from "./stats/bayes";
 import type { MetricComparison } from "./report-analysis";
 import { verdict } from "./verdict";
 
@@ -95,6 +96,21 @@ export class ReportService {
     const summary = sections.filter((s) => s.experimentId).map((s) => `${s.name ?? s.experimentId}: ${s.verdict}`);
     const headline = `${totals.sends.toLocaleString("en-US")} recipients; open rate ${(totals.openRate * 100).toFixed(1)}%, click rate ${(totals.clickRate * 100).toFixed(2)}%, conversion rate ${(totals.conversionRate * 100).toFixed(2)}%, revenue per recipient ${totals.revenuePerRecipient.toFixed(2)}.`;
     return { campaign, totals, experiments: sections, verdict: [headline, ...summary].join(" "), computedAt: new Date() };
+  }
+
+  /**
+   * Thompson sampling over the treated arms' rates (clicks by default): the share of the next sends
+   * each arm should get. Seeded by the experiment id, so the same data gives the same answer.
+   */
+  async bandit(scope: WorkspaceScope, id: string, metric: ExperimentMetric, minShare = 0.05): Promise<BanditArm[]> {
+    const results = await this.experimentResults(scope, id);
+    const arms = results.arms.filter((a) => !a.holdout);
+    const successes = (a: ArmReport): number => (metric === ExperimentMetric.OPEN_RATE ? a.opens : metric === ExperimentMetric.CONVERSION_RATE ? a.conversions : a.clicks);
+    const samples = arms.map((a) => ({ successes: successes(a), trials: a.sends }));
+    const seed = parseInt(id.replace(/-/g, "").slice(0, 8), 16);
+    const chance = thompsonAllocation(samples, { seed, draws: 20_000 });
+    const shares = thompsonAllocation(samples, { seed, draws: 20_000, minShare });
+    return arms.map((a, i) => ({ key: a.key, sends: a.sends, successes: samples[i].successes, chanceToBeBest: chance[i], share: shares[i] }));
   }
 
   /** Arms per segment (membership at send time) for a report; the largest segments when none are named. */

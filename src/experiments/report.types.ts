@@ -98,3 +98,13 @@ export class CampaignReport {
   @Field() verdict!: string;
   @Field() computedAt!: Date;
 }
+
+/** Thompson-sampling allocation of the next sends (e.g. for subject lines). */
+@ObjectType()
+export class BanditArm {
+  @Field() key!: string;
+  @Field(() => Int) sends!: number;
+  @Field(() => Int) successes!: number;
+  @Field(() => Float, { description: "Posterior probability that this arm has the highest rate" }) chanceToBeBest!: number;
+  @Field(() => Float, { description: "Suggested share of the next sends (chance to be best, floored so every arm keeps exploring)" }) share!: number;
+}

@@ -66,6 +66,34 @@ describe("experiments: definitions, assignment and exposures", () => {
     expect((await service.assignForRender(ws.id, { templateId: randomUUID(), profileIds: profiles })).size).toBe(0);
   });
 
+  it("should give every profile one cell of the factorial when the test is multivariate", async () => {
+    const templateId = randomUUID();
+    const created = await t.gql<{ createExperiment: { experiment: { id: string; variants: { key: string; control: boolean }[] } } }>(
+      CREATE,
+      {
+        input: {
+          name: "Subject × hero",
+          kind: "MULTIVARIATE",
+          templateId,
+          factors: [
+            { slot: "subject", levels: [{ key: "plain", content: "Hello" }, { key: "promo", content: "20% off" }] },
+            { slot: "hero", levels: [{ key: "a", content: "<p>A</p>" }, { key: "b", content: "<p>B</p>" }, { key: "c", content: "<p>C</p>" }] },
+          ],
+        },
+      },
+      ws.keys.editor,
+    );
+    expect(created.errors).toBeUndefined();
+    const { id, variants } = created.data!.createExperiment.experiment;
+    expect(variants).toHaveLength(6);
+    expect(variants.filter((v) => v.control).map((v) => v.key)).toEqual(["subject=plain|hero=a"]);
+    await t.gql(START, { id }, ws.keys.editor);
+    const arms = await t.app.runtime.registry.get(EXPERIMENTS).assignForRender(ws.id, { templateId, profileIds: Array.from({ length: 300 }, () => randomUUID()) });
+    expect(new Set([...arms.values()].map((a) => a.variantKey)).size).toBe(6);
+    const promoC = [...arms.values()].find((a) => a.variantKey === "subject=promo|hero=c")!;
+    expect(promoC.overrides).toEqual({ subject: "20% off", blocks: { hero: "<p>C</p>" } });
+  });
+
   it("should refuse edits that would bias a running test with CONFLICT and allow renaming", async () => {
     const { id } = await runningSubjectTest();
     const biased = await t.gql(UPDATE, { input: { id, holdoutShare: 0.4, variants: [{ key: "a", subject: "x" }] } }, ws.keys.editor);

@@ -134,6 +134,29 @@ describe("campaign reports and experiment results", () => {
     expect(res.data!.experimentResults.verdict).toMatch(/^Sample ratio mismatch/);
   });
 
+  it("should give most of the next sends to the better subject line when the bandit is asked", async () => {
+    const { campaignId, experimentId } = await experimentWithSend(0, 0);
+    const service = t.app.runtime.registry.get(EXPERIMENTS);
+    const exposures = Array.from({ length: 400 }, (_, i) => ({ campaignId, experimentId, profileId: randomUUID(), variantKey: i % 2 ? "b" : "a", templateVersion: "v1", exposedAt: sentAt }));
+    await service.recordExposures(ws.id, exposures);
+    // a: 10 of 200 click, b: 40 of 200.
+    const clickers = [...exposures.filter((e) => e.variantKey === "a").slice(0, 10), ...exposures.filter((e) => e.variantKey === "b").slice(0, 40)];
+    await insertEvents(clickers.map((e) => ({ profileId: e.profileId, type: "email_click", at: at(300), properties: { campaignId } })));
+    const res = await t.gql<{ experimentBandit: { key: string; sends: number; successes: number; chanceToBeBest: number; share: number }[] }>(
+      `query($id: ID!) { experimentBandit(id: $id, minShare: 0.05) { key sends successes chanceToBeBest share } }`,
+      { id: experimentId },
+      ws.keys.analyst,
+    );
+    expect(res.errors).toBeUndefined();
+    const [a, b] = res.data!.experimentBandit;
+    expect([a.key, a.sends, a.successes, b.key, b.sends, b.successes]).toEqual(["a", 200, 10, "b", 200, 40]);
+    expect(b.chanceToBeBest).toBeGreaterThan(0.99);
+    expect(a.share).toBeGreaterThanOrEqual(0.045);
+    expect(a.share + b.share).toBeCloseTo(1, 10);
+    const bad = await t.gql(`query($id: ID!) { experimentBandit(id: $id, metric: REVENUE_PER_RECIPIENT) { key } }`, { id: experimentId }, ws.keys.analyst);
+    expect(bad.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
+  });
+
   it("should break results down by segment membership at send time", async () => {
     const { campaignId, profiles, arms } = await experimentWithSend(0, 40);
     const ds = t.app.runtime.kernel.dataSource;
