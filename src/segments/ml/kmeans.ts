@@ -26,7 +26,10 @@ export function nearest(point: number[], centroids: number[][]): number {
   let bestD = Infinity;
   centroids.forEach((c, i) => {
     const d = dist2(point, c);
-    if (d < bestD) (bestD = d), (best = i);
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
   });
   return best;
 }
@@ -48,7 +51,13 @@ export function kmeans(points: number[][], k: number, seed = 1, maxIterations = 
     const total = d2.reduce((s, v) => s + v, 0);
     let target = random() * total;
     let index = points.length - 1;
-    for (let i = 0; i < points.length; i++) if ((target -= d2[i]) <= 0) (index = i), (i = points.length);
+    for (let i = 0; i < points.length; i++) {
+      target -= d2[i];
+      if (target <= 0) {
+        index = i;
+        break;
+      }
+    }
     centroids.push([...points[index]]);
     points.forEach((p, i) => (d2[i] = Math.min(d2[i], dist2(p, centroids[centroids.length - 1]))));
   }
@@ -60,7 +69,9 @@ export function kmeans(points: number[][], k: number, seed = 1, maxIterations = 
       counts[labels[i]]++;
       p.forEach((v, j) => (sums[labels[i]][j] += v));
     });
-    sums.forEach((s, c) => counts[c] && (centroids[c] = s.map((v) => v / counts[c])));
+    sums.forEach((s, c) => {
+      if (counts[c]) centroids[c] = s.map((v) => v / counts[c]);
+    });
     const next = points.map((p) => nearest(p, centroids));
     const changed = next.some((l, i) => l !== labels[i]);
     labels = next;
@@ -106,7 +117,10 @@ export function chooseK(points: number[][], kMin: number, kMax: number, seed = 1
     const fit = kmeans(points, k, seed);
     const score = silhouette(points, fit.labels, k);
     curve.push({ k, inertia: fit.inertia, silhouette: score });
-    if (score > bestScore) (bestScore = score), (best = fit);
+    if (score > bestScore) {
+      bestScore = score;
+      best = fit;
+    }
   }
   if (!best) throw new Error("not enough profiles to cluster");
   return { best, curve };

@@ -58,7 +58,11 @@ export function auc(scores: number[], labels: number[]): number {
     let j = i;
     while (j < order.length && order[j].s === order[i].s) j++;
     const rank = (i + j + 1) / 2; // average 1-based rank of the tie group
-    for (let t = i; t < j; t++) if (order[t].y === 1) (rankSum += rank), positives++;
+    for (let t = i; t < j; t++) {
+      if (order[t].y !== 1) continue;
+      rankSum += rank;
+      positives++;
+    }
     i = j;
   }
   const negatives = order.length - positives;
