@@ -23,6 +23,7 @@ const SUITES: Record<string, string> = {
   experiments: "./experiments.bench",
   http: "./http.bench",
   ingest: "./ingest.bench",
+  recs: "./recs.bench",
   render: "./render.bench",
   segments: "./segments.bench",
 };

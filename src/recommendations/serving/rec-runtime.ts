@@ -74,6 +74,22 @@ export class RecRuntime {
     return foldIn(a.y, a.yty, a.f, history.items, history.weights, a.alpha);
   }
 
+  /** Content scores of chosen items in TypeScript (u · x_j over each item's top terms): re-ranks a candidate set without a full-catalog run. */
+  contentScores(history: UserHistory, itemIds: string[]): Float32Array {
+    const t = this.terms!;
+    const u = userTermVector(t, history.items, history.weights);
+    const m = t.termsPerItem;
+    const out = new Float32Array(itemIds.length);
+    itemIds.forEach((id, k) => {
+      const j = this.itemIndex.get(id);
+      if (j === undefined) return;
+      let s = 0;
+      for (let slot = 0; slot < m; slot++) s += u[t.termIndices[j * m + slot]] * t.termWeights[j * m + slot];
+      out[k] = s;
+    });
+    return out;
+  }
+
   /** Scores a batch of users in one ONNX run; `masks[b]` (length = items) may be null. */
   async score(histories: UserHistory[], masks: (Float32Array | null)[], k: number): Promise<ScoredList[]> {
     const b = histories.length;

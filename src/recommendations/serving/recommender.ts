@@ -38,10 +38,15 @@ export class Recommender {
     // Which model kinds each input wants, in fallback order.
     const wanted = inputs.map((input) => this.plan(input, models));
     const lists = new Map<string, Map<number, { ids: string[]; scores: Float32Array }>>();
-    for (const [kind, model] of models) {
+    // Fixed order: collaborative runs first, so AUTO can skip the full-catalog content run for people it already covers.
+    const order = [...COLLABORATIVE, "CONTENT", "POPULAR"].filter((k) => models.has(k));
+    const covered = new Set<number>();
+    for (const kind of order) {
+      const model = models.get(kind)!;
       const jobs: { at: number; history: UserHistory; mask: Float32Array; k: number }[] = [];
       inputs.forEach((input, at) => {
         if (!wanted[at].includes(kind)) return;
+        if (kind === "CONTENT" && input.strategy === "AUTO" && covered.has(at)) return;
         const history = kind === "POPULAR" ? { items: [], weights: [] } : this.historyIn(model, input, now);
         if (kind !== "POPULAR" && !history.items.length) return;
         jobs.push({ at, history, mask: this.maskFor(model, input, catalog, now), k: input.req.n * 4 + 20 });
@@ -50,6 +55,7 @@ export class Recommender {
       const scored = await model.rt.score(jobs.map((j) => j.history), jobs.map((j) => j.mask), Math.max(...jobs.map((j) => j.k)));
       const byInput = new Map<number, { ids: string[]; scores: Float32Array }>();
       jobs.forEach((job, r) => {
+        if (COLLABORATIVE.includes(kind)) covered.add(job.at);
         const keep: number[] = [];
         // Factor and popularity scores are meaningful at any value; neighbour/content scores of 0 mean "unrelated".
         scored[r].scores.forEach((s, i) => s > MASKED / 2 && (kind === "ALS" || kind === "EASE" || kind === "POPULAR" || s > 0) && keep.push(i));
@@ -113,9 +119,16 @@ export class Recommender {
       const repeatable = input.history.filter((e) => REPEAT_TYPES.has(e.type) && !exclusions.has(e.itemId) && (req.context?.itemId ?? null) !== e.itemId);
       const repeat = repeatList(repeatable.map((e) => ({ itemId: e.itemId, weight: eventWeight(e, now, DEFAULT_WEIGHTING) })));
       const { filter } = req;
+      let content = get("CONTENT");
+      const contentModel = models.get("CONTENT");
+      if (!content && contentModel && collab && get(collab)) {
+        // Collaborative answered: content re-ranks the candidate pool instead of scoring the whole catalog.
+        const pool = [...new Set([...get(collab)!.ids, ...repeat.ids, ...(get("POPULAR")?.ids ?? [])])];
+        content = { ids: pool, scores: contentModel.rt.contentScores(this.historyIn(contentModel, input, now), pool) };
+      }
       const components: ComponentList[] = [
         ...(collab && get(collab) ? [{ source: "collaborative" as ScoreSource, ...get(collab)!, weight: this.hybrid.collaborative }] : []),
-        ...(get("CONTENT") ? [{ source: "content" as ScoreSource, ...get("CONTENT")!, weight: this.hybrid.content }] : []),
+        ...(content ? [{ source: "content" as ScoreSource, ...content, weight: this.hybrid.content }] : []),
         { source: "repeat", ...repeat, weight: this.hybrid.repeat },
         ...(get("POPULAR") ? [{ source: "popular" as ScoreSource, ...get("POPULAR")!, weight: this.hybrid.popular }] : []),
       ];

@@ -1,0 +1,133 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import autocannon from "autocannon";
+import { loadConfig } from "../../src/config/config";
+import { createLogger } from "../../src/common/logger";
+import { createRuntime } from "../../src/server/kernel-factory";
+import { MODEL_REGISTRY, MODEL_TRAINERS } from "../../src/models/models.module";
+import { runTraining } from "../../src/models/train-job";
+import { buildMatrix } from "../../src/recommendations/algorithms/interactions";
+import { buildAls, buildEase } from "../../src/recommendations/trainers/build-models";
+import { ML100K_PARAMS } from "../../src/recommendations/evaluation/ml100k.protocol";
+import type { BenchSuite } from "./run";
+import { startBenchServer, TRIVIAL_QUERY, type LoadResult } from "./support/bench-server";
+
+const ITEMS = 20_000;
+const CATEGORIES = 50;
+
+/** 20,000 items in 50 categories, people with a favourite category, 20 item events each. */
+async function seed(databaseUrl: string, ws: string, profiles: number, log: (l: string) => void): Promise<string[]> {
+  const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", KINDRED_DATA_DIR: mkdtempSync(join(tmpdir(), "kindred-bench-")), KINDRED_RUN_WORKER: "false" };
+  const runtime = await createRuntime(loadConfig(env), createLogger("warn"), { work: false, startJobs: false });
+  try {
+    const db = runtime.kernel.dataSource;
+    await db.query(
+      `INSERT INTO items (workspace_id, id, title, description, category, category_path, brand, price, available)
+       SELECT $1, 'i' || g, 'Item ' || g || ' ' || (ARRAY['red','blue','green','wool','cotton','trail','classic'])[1 + g % 7],
+              'A fine ' || (ARRAY['shirt','shoe','hat','sock','bag'])[1 + g % 5], 'cat' || (g % $2), ARRAY['cat' || (g % $2)], 'brand' || (g % 97), 5 + (g % 200), g % 50 <> 7
+         FROM generate_series(1, $3) g`,
+      [ws, CATEGORIES, ITEMS],
+    );
+    const ids: string[] = (await db.query(`INSERT INTO profiles (workspace_id, first_seen_at, last_seen_at) SELECT $1, now(), now() FROM generate_series(1, $2) RETURNING id::text`, [ws, profiles])).map((r: { id: string }) => r.id);
+    await db.query(
+      `INSERT INTO events (workspace_id, message_id, type, occurred_at, profile_id, item_ids)
+       SELECT $1, 'b-' || p.n || '-' || e, CASE WHEN e % 5 = 0 THEN 'purchase' ELSE 'product_view' END, now() - (e || ' hours')::interval, p.id,
+              ARRAY['i' || (CASE WHEN random() < 0.8 THEN (p.n % $2) + $2 * floor(random() * ($3 / $2 - 1))::int ELSE 1 + floor(random() * ($3 - 1))::int END)]
+         FROM (SELECT id, row_number() OVER () AS n FROM profiles WHERE workspace_id = $1) p, generate_series(1, 20) e`,
+      [ws, CATEGORIES, ITEMS],
+    );
+    log(`seeded ${ITEMS} items, ${profiles} profiles, ${profiles * 20} events`);
+    const deps = { registry: runtime.registry.get(MODEL_REGISTRY), trainers: runtime.registry.get(MODEL_TRAINERS), dataSource: db, logger: runtime.kernel.logger, clock: runtime.kernel.clock };
+    for (const [kind, params] of [["ALS", { factors: 64, iterations: 8, regularization: 5, alpha: 8, holdoutDays: 0 }], ["CONTENT", { holdoutDays: 0 }], ["POPULAR", { holdoutDays: 0 }]] as const) {
+      const started = Date.now();
+      const v = await runTraining(deps, ws, { kind, params: { ...params }, activate: true, by: "bench" }, { jobId: null, progress: async () => undefined, signal: new AbortController().signal });
+      log(`trained and activated ${kind} v${v.version} (${v.dataCounts.items} items) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    }
+    return ids;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** ALS and EASE training time on MovieLens 100K (all 100,000 ratings), wall-clock in this process. */
+function trainMl100k(dir: string): Promise<{ als_train_s: number; ease_train_s: number; train_peak_rss_mb: number }> {
+  const rows = readFileSync(join(dir, "u.data"), "utf8").split("\n").filter(Boolean).map((line) => {
+    const [user, item, , ts] = line.split("\t");
+    return { userId: user, itemId: item, type: "rating", at: Number(ts) * 1000 };
+  });
+  const m = buildMatrix(rows, 0, { eventWeights: { rating: 1 }, defaultWeight: 1, halfLifeDays: 0 });
+  let t = Date.now();
+  buildAls(m, ML100K_PARAMS.als);
+  const als = (Date.now() - t) / 1000;
+  t = Date.now();
+  return buildEase(m, ML100K_PARAMS.ease, 20_000).then(() => ({ als_train_s: als, ease_train_s: (Date.now() - t) / 1000, train_peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+}
+
+/** Load with a body chosen per request (a different profile each time). */
+async function loadVarying(url: string, key: string, seconds: number, body: () => unknown, amount?: number): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: 32,
+    ...(amount ? { amount } : { duration: seconds }),
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(body()) }) }],
+  });
+  return { rps: Math.round(result.requests.average), p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, requests: result.requests.total };
+}
+
+const RECS = "query($p: ID!) { recommendations(profileId: $p, n: 10) { strategy modelVersion items { itemId score reason } } }";
+const RECS_UNCACHED = "query($p: ID!, $x: [String!]) { recommendations(profileId: $p, n: 10, filter: { excludeItemIds: $x }) { strategy modelVersion items { itemId score reason } } }";
+
+/** recommendations(n: 10) at 32 connections on a 20,000-item catalog with 64-factor ALS, next to the trivial-query floor. */
+export const suite: BenchSuite = {
+  name: "recs",
+  description: "recommendations(n: 10) rps/p99 vs the trivial-query floor (20,000 items, 64 factors, 32 connections); ALS and EASE training time on ML-100K",
+  async run({ quick, log, dataset }) {
+    const seconds = quick ? 5 : 10;
+    const training = await trainMl100k(resolve(dataset ?? "../shared/datasets/ml-100k"));
+    log(`ML-100K: ALS ${training.als_train_s}s, EASE ${training.ease_train_s}s`);
+    let profiles: string[] = [];
+    const server = await startBenchServer({ prepare: async (url, ws) => void (profiles = await seed(url, ws, quick ? 2000 : 5000, log)) });
+    try {
+      let i = 0;
+      const next = () => profiles[i++ % profiles.length];
+      // Steady state: every profile asked once (models loaded, answers cached until that profile's next event).
+      log(`warming up: one uncached answer per profile (${profiles.length})`);
+      const warm = await loadVarying(server.url, server.adminKey, 0, () => ({ query: RECS, variables: { p: next() } }), profiles.length);
+      await loadVarying(server.url, server.adminKey, 2, () => TRIVIAL_QUERY);
+      log(`floor: { viewer { role } }, ${seconds}s`);
+      const floor = await loadVarying(server.url, server.adminKey, seconds, () => TRIVIAL_QUERY);
+      log(`recommendations(n: 10), rotating ${profiles.length} profiles, ${seconds}s`);
+      const recs = await loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS, variables: { p: next() } }));
+      log(`recommendations(n: 10) with a unique filter per request (never cached), ${seconds}s`);
+      let u = 0;
+      const uncached = await loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS_UNCACHED, variables: { p: next(), x: [`nope-${u++}`] } }));
+      return {
+        rps: recs.rps,
+        p50_ms: recs.p50_ms,
+        p99_ms: recs.p99_ms,
+        errors: recs.errors + recs.non2xx,
+        floor_rps: floor.rps,
+        floor_p99_ms: floor.p99_ms,
+        ratio_to_floor: Number((recs.rps / floor.rps).toFixed(3)),
+        uncached_rps: uncached.rps,
+        uncached_p50_ms: uncached.p50_ms,
+        uncached_p99_ms: uncached.p99_ms,
+        uncached_errors: uncached.errors + uncached.non2xx,
+        uncached_ratio_to_floor: Number((uncached.rps / floor.rps).toFixed(3)),
+        warmup_rps: warm.rps,
+        ...training,
+        items: ITEMS,
+        factors: 64,
+        profiles: profiles.length,
+        connections: 32,
+        seconds,
+      };
+    } finally {
+      await server.stop();
+    }
+  },
+};
