@@ -92,7 +92,8 @@ async function* mlItems(rows: AsyncIterable<string[]>): AsyncIterable<Record<str
     const genres = ML_GENRES.filter((_, g) => cells[5 + g] === "1");
     const d = /^(\d{2})-(\w{3})-(\d{4})$/.exec(release);
     const releaseDate = d ? `${d[3]}-${String(MONTHS.indexOf(d[2]) + 1).padStart(2, "0")}-${d[1]}` : null;
-    yield { id, title, url: imdb || null, categoryPath: ["Movies", genres[0] ?? "unknown"], tags: genres, attributes: { releaseDate, year: releaseDate ? Number(releaseDate.slice(0, 4)) : null } };
+    yield { id, title, url: imdb ? imdb.replace(/ /g, "%20") : null, // one URL (item 279) has a bare space
+      categoryPath: ["Movies", genres[0] ?? "unknown"], tags: genres, attributes: { releaseDate, year: releaseDate ? Number(releaseDate.slice(0, 4)) : null } };
   }
 }
 

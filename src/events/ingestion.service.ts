@@ -4,6 +4,8 @@ import type { ProfileChange } from "../profiles/profile-hooks";
 import type { ProfileChangePublisher } from "../profiles/profile-changes";
 import { IdentityService, withRetry } from "../profiles/identity.service";
 import type { ConsentService } from "../privacy/consent.service";
+import { ConsentPurpose, type ConsentStatus } from "../privacy/consent.entity";
+import { isAllowed } from "../privacy/consent-rules";
 import { BUILT_IN_EVENT_TYPES, NON_BEHAVIORAL_TYPES } from "./event-schema";
 import { eventsIngested, eventsRejected } from "./event.metrics";
 import type { EventTypesService } from "./event-types.service";
@@ -80,10 +82,17 @@ export class IngestionService {
       }
     });
     if (valid.length) {
-      const resolution = await this.identity.resolve(workspaceId, valid.map((v) => v.event.identifiers));
-      const pending = valid.map((v, i) => ({ ...v, profileId: resolution.profileIds[i] }));
-      const changes = await withRetry(() => this.dataSource.transaction((m) => this.store(m, workspaceId, pending, results, now, customBehavioral)));
-      await this.changes.publish([...IdentityService.mergeChanges(workspaceId, resolution.merges), ...changes]);
+      const categories = await itemCategories(this.dataSource.manager, workspaceId, valid.flatMap((v) => v.event.itemIds));
+      // Identity resolution and storage share one transaction (fewer round trips; retried on deadlock).
+      const changes = await withRetry(() =>
+        this.dataSource.transaction(async (m) => {
+          const resolution = await this.identity.resolveIn(m, workspaceId, valid.map((v) => v.event.identifiers));
+          const pending = valid.map((v, i) => ({ ...v, profileId: resolution.profileIds[i] }));
+          for (const v of valid) Object.assign(results[v.index], { status: "ACCEPTED", warnings: [], eventId: null, profileId: null });
+          return [...IdentityService.mergeChanges(workspaceId, resolution.merges), ...(await this.store(m, workspaceId, pending, results, now, customBehavioral, categories))];
+        }),
+      );
+      await this.changes.publish(changes);
     }
     for (const r of results) if (r.status === "DUPLICATE" && r.eventId === null) Object.assign(r, this.sameAs(results, firstIndex, r));
     await this.quarantine(workspaceId, inputs, results, source);
@@ -96,19 +105,17 @@ export class IngestionService {
     return first ? { eventId: first.eventId, profileId: first.profileId } : {};
   }
 
-  private async store(m: EntityManager, ws: string, pending: Pending[], results: EventResult[], now: Date, customBehavioral: Set<string>): Promise<ProfileChange[]> {
+  private async store(m: EntityManager, ws: string, pending: Pending[], results: EventResult[], now: Date, customBehavioral: Set<string>, categories: Map<string, string | null>): Promise<ProfileChange[]> {
     const locked = await this.lockProfiles(m, ws, pending);
-    const analytics = await this.consent.allowed(ws, [...locked.keys()], "analytics", m);
     const keep = pending.filter((p) => {
       const behavioral = BUILT_IN_EVENT_TYPES[p.event.type] ? !NON_BEHAVIORAL_TYPES.has(p.event.type) : customBehavioral.has(p.event.type);
-      if (behavioral && analytics.get(p.profileId) === false) {
+      if (behavioral && locked.get(p.profileId)?.analytics === false) {
         results[p.index].profileId = p.profileId;
         results[p.index].warnings.push({ path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" });
         return false;
       }
       return true;
     });
-    const categories = await itemCategories(m, ws, keep.flatMap((p) => p.event.itemIds));
     for (const p of keep)
       p.event.itemIds.forEach((id, i) => {
         if (!categories.has(id)) results[p.index].warnings.push({ path: p.event.type === "purchase" || p.event.type === "refund" ? `properties.lineItems[${i}].itemId` : "properties.itemId", code: "unknown_item", message: `item "${id.slice(0, 60)}" is not in the catalog` });
@@ -138,15 +145,19 @@ export class IngestionService {
   }
 
   /** Locks the batch's profiles (id order, no deadlocks) and follows merges that raced with us. */
-  private async lockProfiles(m: EntityManager, ws: string, pending: Pending[]): Promise<Map<string, LockedProfile>> {
-    const locked = new Map<string, LockedProfile>();
+  private async lockProfiles(m: EntityManager, ws: string, pending: Pending[]): Promise<Map<string, LockedProfile & { analytics: boolean }>> {
+    const locked = new Map<string, LockedProfile & { analytics: boolean }>();
     let ids = [...new Set(pending.map((p) => p.profileId))];
     const redirect = new Map<string, string>();
     for (let round = 0; ids.length && round < 5; round++) {
-      const rows: (LockedProfile & { merged_into_id: string | null })[] = await m.query(
-        `SELECT id, computed, traits->>'timezone' AS tz, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+      // The analytics consent decision comes along (one round trip); the rule is the shared one.
+      const rows: (LockedProfile & { merged_into_id: string | null; status: ConsentStatus | null; occurred_at: Date | null; analytics: boolean })[] = await m.query(
+        `SELECT p.id, p.computed, p.traits->>'timezone' AS tz, p.merged_into_id, c.status, c.occurred_at FROM profiles p
+         LEFT JOIN consents c ON c.workspace_id = p.workspace_id AND c.profile_id = p.id AND c.purpose = 'analytics'
+         WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[]) ORDER BY p.id FOR UPDATE OF p`,
         [ws, ids],
       );
+      for (const r of rows) r.analytics = isAllowed(ConsentPurpose.ANALYTICS, r.status ? { status: r.status, occurredAt: r.occurred_at! } : null);
       ids = [];
       for (const r of rows) {
         if (r.merged_into_id) {

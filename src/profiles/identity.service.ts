@@ -54,12 +54,13 @@ export class IdentityService {
 
   /** Resolves each identifier set to a profile id (one transaction, a few set-based statements). */
   async resolve(workspaceId: string, sets: IdentifierSet[]): Promise<Resolution> {
-    const keyLists = sets.map((s) => Object.entries(s).map(([t, v]) => `${t}${SEP}${v}`));
-    const components = groupIdentifiers(keyLists);
-    return withRetry(() => this.dataSource.transaction((m) => this.resolveIn(m, workspaceId, keyLists, components)));
+    return withRetry(() => this.dataSource.transaction((m) => this.resolveIn(m, workspaceId, sets)));
   }
 
-  private async resolveIn(m: EntityManager, ws: string, keyLists: string[][], components: string[][]): Promise<Resolution> {
+  /** resolve() inside the caller's transaction (ingestion stores events in the same one). */
+  async resolveIn(m: EntityManager, ws: string, sets: IdentifierSet[]): Promise<Resolution> {
+    const keyLists = sets.map((s) => Object.entries(s).map(([t, v]) => `${t}${SEP}${v}`));
+    const components = groupIdentifiers(keyLists);
     const keys = components.flat();
     const split = (ks: string[]) => [ks.map((k) => k.split(SEP)[0]), ks.map((k) => k.split(SEP)[1])];
     const owners = await this.owners(m, ws, keys);

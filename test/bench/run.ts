@@ -24,6 +24,7 @@ const SUITES: Record<string, string> = {
   http: "./http.bench",
   ingest: "./ingest.bench",
   recs: "./recs.bench",
+  predictions: "./predictions.bench",
   render: "./render.bench",
   segments: "./segments.bench",
 };

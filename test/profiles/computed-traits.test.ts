@@ -73,6 +73,7 @@ describe("computed traits", () => {
   });
 
   it("should give RFM quintiles 1–5 when the scheduled job runs over five buyers", async () => {
+    ws = await t.createWorkspace("rfm"); // only these five buyers
     const ids: string[] = [];
     for (let k = 1; k <= 5; k++) {
       const events = Array.from({ length: k }, (_, i) => ({
@@ -81,8 +82,7 @@ describe("computed traits", () => {
       }));
       ids.push((await ingest(events))[0].profileId!);
     }
-    const ws2 = ws.id;
-    await updateRfm(t.app.runtime.kernel.dataSource.manager, ws2);
+    await updateRfm(t.app.runtime.kernel.dataSource.manager, ws.id);
     for (let k = 1; k <= 5; k++) {
       const c = await computedOf(ids[k - 1]);
       expect([c.rfmRecency, c.rfmFrequency, c.rfmMonetary]).toEqual([k, k, k]);
