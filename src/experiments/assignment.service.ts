@@ -96,6 +96,7 @@ export class AssignmentService implements ExperimentsService {
   /**
    * Identity merge: the survivor keeps ONE assignment per experiment — the earliest one of the
    * two profiles (what the person saw first stays what they see); the merged profile's rows go.
+   * Its exposures move to the survivor (a campaign both received keeps the survivor's own).
    */
   async followMerges(workspaceId: string, pairs: { survivor: string; merged: string }[], manager: EntityManager): Promise<void> {
     if (!pairs.length) return;
@@ -112,6 +113,19 @@ export class AssignmentService implements ExperimentsService {
        ON CONFLICT (workspace_id, experiment_id, profile_id) DO UPDATE
           SET variant_key = EXCLUDED.variant_key, assigned_at = EXCLUDED.assigned_at
         WHERE EXCLUDED.assigned_at < experiment_assignments.assigned_at`,
+      [workspaceId, pairs.map((p) => p.survivor), pairs.map((p) => p.merged)],
+    );
+    // Exposures move too, so outcomes the survivor produces are attributed to what was sent.
+    await manager.query(
+      `WITH pairs AS (SELECT * FROM unnest($2::uuid[], $3::uuid[]) AS t(survivor, merged)),
+            moved AS (
+              DELETE FROM experiment_exposures x USING pairs p
+               WHERE x.workspace_id = $1 AND x.profile_id = p.merged AND p.merged <> p.survivor
+              RETURNING x.campaign_id, p.survivor, x.experiment_id, x.variant_key, x.template_version, x.exposed_at)
+       INSERT INTO experiment_exposures (workspace_id, campaign_id, profile_id, experiment_id, variant_key, template_version, exposed_at)
+       SELECT DISTINCT ON (campaign_id, survivor) $1, campaign_id, survivor, experiment_id, variant_key, template_version, exposed_at FROM moved
+        ORDER BY campaign_id, survivor, exposed_at
+       ON CONFLICT DO NOTHING`,
       [workspaceId, pairs.map((p) => p.survivor), pairs.map((p) => p.merged)],
     );
   }

@@ -70,6 +70,6 @@ export class ReportResolver {
     @Arg("experimentId", () => ID) _experimentId: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ExperimentResults> {
-    return this.reports.experimentResults(ctx.scope, payload.experimentId);
+    return this.reports.liveResults(ctx.scope, payload.experimentId);
   }
 }

@@ -64,6 +64,8 @@ function configOf(experiment: Experiment | null): AnalysisConfig {
 /** Experiment results and campaign reports: aggregated in SQL, analysed by the pure statistics. */
 export class ReportService {
   private hasSegments: Promise<boolean> | null = null;
+  // Live subscribers of one experiment share one computation per interval.
+  private readonly live = new Map<string, { at: number; results: Promise<ExperimentResults> }>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -72,6 +74,18 @@ export class ReportService {
     const experiment = await scope.get(Experiment, { id }, "Experiment", id);
     const rows = (await this.dataSource.query(armsSql("experiment"), reportParams("experiment", scope.workspaceId, id, null))) as AggregateRow[];
     return this.section(experiment, rows.map(toAggregate), { scope: "experiment", id, experimentId: id, segmentIds });
+  }
+
+  /** The same as `experimentResults`, shared by every subscriber for `maxAgeMs`. */
+  liveResults(scope: WorkspaceScope, id: string, maxAgeMs = 1500): Promise<ExperimentResults> {
+    const key = `${scope.workspaceId}:${id}`;
+    const cached = this.live.get(key);
+    if (cached && Date.now() - cached.at < maxAgeMs) return cached.results;
+    const results = this.experimentResults(scope, id);
+    this.live.set(key, { at: Date.now(), results });
+    results.catch(() => this.live.delete(key));
+    for (const [k, v] of this.live) if (Date.now() - v.at > maxAgeMs) this.live.delete(k);
+    return results;
   }
 
   async campaignReport(scope: WorkspaceScope, id: string, segmentIds: string[] | null = null): Promise<CampaignReport> {

@@ -124,11 +124,16 @@ describe("experiments: definitions, assignment and exposures", () => {
     const anonymous = pool.find((p) => arms.get(p)!.variantKey === "a")!;
     const known = pool.find((p) => arms.get(p)!.variantKey === "b")!;
     await ds.query(`UPDATE experiment_assignments SET assigned_at = now() - interval '1 day' WHERE workspace_id = $1 AND profile_id = $2`, [ws.id, anonymous]);
+    // The anonymous profile received a campaign before the merge: its exposure follows it.
+    const campaignId = randomUUID();
+    await service.recordExposures(ws.id, [{ campaignId, profileId: anonymous, experimentId: id, variantKey: "a", templateVersion: "v1" }]);
     await t.app.runtime.registry.get(PROFILE_HOOKS).run([{ workspaceId: ws.id, profileId: known, changed: ["merge"], mergedProfileId: anonymous }], ds.manager);
     const after = await service.assignForRender(ws.id, { templateId, profileIds: [known] });
     expect(after.get(known)!.variantKey).toBe("a");
     const rows = await ds.query(`SELECT profile_id FROM experiment_assignments WHERE workspace_id = $1 AND experiment_id = $2 AND profile_id = ANY($3::uuid[])`, [ws.id, id, [known, anonymous]]);
     expect(rows).toEqual([{ profile_id: known }]);
+    const exposures = await ds.query(`SELECT profile_id, variant_key FROM experiment_exposures WHERE workspace_id = $1 AND campaign_id = $2`, [ws.id, campaignId]);
+    expect(exposures).toEqual([{ profile_id: known, variant_key: "a" }]);
   });
 
   it("should record exposures once per campaign and profile and skip bad items", async () => {
