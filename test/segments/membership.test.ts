@@ -92,6 +92,10 @@ describe("segment memberships kept current", () => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.segment.members.edges.map((e) => e.node.profile.id)).toEqual([profileId]);
     expect(await t.app.runtime.registry.get(SEGMENTS).memberIds(ws.id, seg.id, 10)).toEqual([profileId]);
+    const listed = await t.gql<{ profiles: { edges: { node: { id: string; segments: { id: string }[] } }[] } }>(`{ profiles(first: 50) { edges { node { id segments { id name key } } } } }`, {}, ws.keys.analyst);
+    expect(listed.errors).toBeUndefined();
+    const byId = new Map(listed.data!.profiles.edges.map((e) => [e.node.id, e.node.segments.map((s) => s.id)]));
+    expect(byId.get(profileId)).toEqual([seg.id]);
   });
 
   it("should keep versions, refuse cycles on update and guard writes by role", async () => {
