@@ -3,6 +3,7 @@ import { ServiceKey } from "../common/kernel";
 import { PROFILE_HOOKS } from "../profiles/profile-hooks";
 import { COMPUTED_TRAITS } from "../profiles/computed-traits";
 import { TRAIT_DEFINITIONS } from "../profiles/profiles.module";
+import { MODEL_REGISTRY } from "../models/models.module";
 import type { TraitType } from "./condition.types";
 import { MembershipService } from "./membership.service";
 import { Segment } from "./segment.entity";
@@ -54,7 +55,7 @@ export const segmentsModule: KindredModule = {
         return { changed };
       },
     });
-    const ml = new MlSegmentsService(kernel, catalog, segments);
+    const ml = new MlSegmentsService(kernel, catalog, segments, modules.get(MODEL_REGISTRY));
     kernel.jobs.define<ClusterParams, Record<string, unknown>>({ kind: CLUSTER_JOB, expireInSeconds: 3600, handle: (job) => ml.runClusters(job.workspaceId!, job.params, job) });
     kernel.jobs.define<LookalikeParams, Record<string, unknown>>({ kind: LOOKALIKE_JOB, expireInSeconds: 3600, handle: (job) => ml.runLookalike(job.workspaceId!, job.params, job) });
     return {

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { MODEL_REGISTRY } from "../../src/models/models.module";
 import { rng } from "../../src/segments/ml/kmeans";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
 import { createSegment, insertProfile, waitForJob } from "./fixtures";
@@ -75,8 +76,10 @@ describe("cluster and lookalike segments", () => {
     expect(started.errors).toBeUndefined();
     const job = await waitForJob(t, ws.keys.analyst, started.data!.createLookalikeSegment.jobId);
     expect(job.status).toBe("SUCCEEDED");
-    const result = job.result as { segmentId: string; auc: number; size: number; seedSize: number };
+    const result = job.result as { segmentId: string; auc: number; size: number; seedSize: number; modelVersionId: string };
     expect(result.auc).toBeGreaterThan(0.8);
+    const version = await t.app.runtime.registry.get(MODEL_REGISTRY).get(ws.id, result.modelVersionId);
+    expect(version).toMatchObject({ kind: "segment_lookalike" });
     expect(result.size).toBe(60);
     const members = ((await ds.query(`SELECT profile_id FROM segment_memberships WHERE segment_id = $1 AND exited_at IS NULL`, [result.segmentId])) as { profile_id: string }[]).map((m) => m.profile_id);
     const seedMembers = new Set(((await ds.query(`SELECT profile_id FROM segment_memberships WHERE segment_id = $1 AND exited_at IS NULL`, [seed.id])) as { profile_id: string }[]).map((m) => m.profile_id));

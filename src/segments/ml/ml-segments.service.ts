@@ -8,6 +8,8 @@ import type { SegmentService } from "../segment.service";
 import type { TraitCatalogService } from "../trait-catalog";
 import { chooseK, nearest, standardize } from "./kmeans";
 import { auc, scoreRow, split, trainLogistic } from "./logistic";
+import type { ModelRegistry } from "../../models/model-registry";
+import { LOOKALIKE_KIND, exportLookalike, scoreWithSession } from "./lookalike-onnx";
 import { persona } from "./persona";
 import { DEFAULT_FEATURES, loadFeatures, validateFeatures, type FeatureSpec } from "./profile-features";
 
@@ -36,6 +38,7 @@ export class MlSegmentsService {
     private readonly kernel: Kernel,
     private readonly catalog: TraitCatalogService,
     private readonly segments: SegmentService,
+    private readonly registry: ModelRegistry,
   ) {}
 
   async checkClusters(scope: WorkspaceScope, input: { features: FeatureSpec[]; k?: number | null; kMin?: number | null; kMax?: number | null; namePrefix?: string | null }): Promise<ClusterParams> {
@@ -105,16 +108,27 @@ export class MlSegmentsService {
     const model = trainLogistic(train.map((i) => rows[i]), train.map((i) => labels[i]), params.features.map((f) => f.name));
     const heldOutAuc = auc(test.map((i) => scoreRow(model, rows[i])), test.map((i) => labels[i]));
     await job?.progress(0.7, `held-out AUC ${heldOutAuc.toFixed(3)}`);
-    const candidates = ids.map((id, i) => ({ id, score: scoreRow(model, rows[i]) })).filter((c) => !seed.has(c.id)).sort((a, b) => b.score - a.score);
+    // The model is a registry version; every profile is scored by its ONNX Runtime session.
+    const version = await this.registry.stage({
+      workspaceId,
+      kind: LOOKALIKE_KIND,
+      params: { seedSegmentId: params.seedSegmentId, features: params.features },
+      onnx: exportLookalike(model),
+      metrics: { auc: heldOutAuc },
+      dataCounts: { profiles: ids.length, seed: seed.size },
+    });
+    const scores = await scoreWithSession(await this.registry.session(version), rows);
+    const candidates = ids.map((id, i) => ({ id, score: scores[i] })).filter((c) => !seed.has(c.id)).sort((a, b) => b.score - a.score);
     const chosen = params.size != null ? candidates.slice(0, params.size) : candidates.filter((c) => c.score >= params.threshold!);
     const segment = await this.segments.createStatic(scope, SegmentKind.LOOKALIKE, params.name ?? "Lookalike", {
       seedSegmentId: params.seedSegmentId,
       auc: heldOutAuc,
+      modelVersionId: version.id,
       model: { features: model.features, weights: model.weights, bias: model.bias, means: model.means, stds: model.stds },
       minScore: chosen[chosen.length - 1]?.score ?? null,
     });
     await this.writeMembers(workspaceId, segment.id, chosen.map((c) => c.id));
-    return { segmentId: segment.id, auc: heldOutAuc, size: chosen.length, seedSize: seed.size };
+    return { segmentId: segment.id, auc: heldOutAuc, size: chosen.length, seedSize: seed.size, modelVersionId: version.id };
   }
 
   private async writeMembers(workspaceId: string, segmentId: string, profileIds: string[]): Promise<void> {
