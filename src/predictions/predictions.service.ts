@@ -156,8 +156,9 @@ export class PredictionsService {
         continue;
       }
       const members = permitted.filter((id) => features.has(id) && inPopulation(kind, features.get(id)!.aggregates, loaded.activeDays));
+      const memberSet = new Set(members);
       for (const id of permitted) {
-        if (!members.includes(id)) results.get(id)!.reasons.push(kind === PURCHASE_PROPENSITY ? "No purchase propensity: the profile has no purchase yet." : `No churn risk: the profile has no purchase in the last ${loaded.activeDays} days.`);
+        if (!memberSet.has(id)) results.get(id)!.reasons.push(kind === PURCHASE_PROPENSITY ? "No purchase propensity: the profile has no purchase yet." : `No churn risk: the profile has no purchase in the last ${loaded.activeDays} days.`);
       }
       const rows = new Float32Array(members.length * FEATURES.length);
       members.forEach((id, i) => rows.set(features.get(id)!.vector, i * FEATURES.length));

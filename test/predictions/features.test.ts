@@ -4,7 +4,7 @@ import { loadAggregates } from "../../src/predictions/features/feature-sql";
 import { aggregateHistory, featureVector, type OrderRecord } from "../../src/predictions/features/feature-vector";
 import { seededRandom } from "../../src/predictions/training/gbdt";
 import { startTestApp, type TestApp } from "../support/test-app";
-import { insertEvents, insertProfiles, purchase, simulateShop, type SeedEvent } from "./fixtures";
+import { insertEvents, insertProfiles, purchase, simulateShop, type SeedEvent } from "../bench/support/predictions-data";
 
 const DAY = 86_400_000;
 

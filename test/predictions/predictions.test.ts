@@ -8,7 +8,7 @@ import { scoreWorkspace } from "../../src/predictions/predictions.jobs";
 import { NO_CONSENT_REASON } from "../../src/predictions/predictions.service";
 import { predictRow, type PredictionModel } from "../../src/predictions/training/fit";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
-import { insertEvents, insertProfiles, simulateShop } from "./fixtures";
+import { insertEvents, insertProfiles, simulateShop } from "../bench/support/predictions-data";
 
 const QUERY = `query($id: ID!) { profile(id: $id) { id predictions {
   available reasons purchasePropensity churnRisk

@@ -84,6 +84,13 @@ LEFT JOIN engagement ON engagement.profile_id = pop.id
 LEFT JOIN cats ON cats.profile_id = pop.id
 `;
 
+const BATCH_POPULATION_FROM = `SELECT id FROM profiles
+  WHERE workspace_id = $1 AND merged_into_id IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))`;
+const BATCH_POPULATION_TO = `SELECT p.id FROM unnest($3::uuid[]) AS u(id) JOIN profiles p ON p.id = u.id
+  WHERE p.workspace_id = $1 AND p.merged_into_id IS NULL`;
+// The batch variant is a text substitution: fail at load, not at query time, if the SQL drifts from it.
+if (!FEATURE_AGGREGATES_SQL.includes(BATCH_POPULATION_FROM)) throw new Error("feature SQL: the population clause changed; update BATCH_POPULATION_FROM");
+
 type Row = Record<string, string | number | null | number[]>;
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -119,8 +126,8 @@ export function rowToAggregates(row: Row): ProfileAggregates {
 
 /** Aggregates per profile as of `cutoff` (profileIds null = the whole workspace). */
 export async function loadAggregates(db: DataSource | EntityManager, workspaceId: string, cutoff: Date, profileIds: string[] | null): Promise<Map<string, ProfileAggregates>> {
-  // A batch of ids gets a plain `= ANY` filter so the primary key index serves it.
-  const sql = profileIds ? FEATURE_AGGREGATES_SQL.replace("($3::uuid[] IS NULL OR id = ANY($3::uuid[]))", "id = ANY($3::uuid[])") : FEATURE_AGGREGATES_SQL;
+  // A batch of ids is looked up by primary key instead of scanning the workspace's profiles.
+  const sql = profileIds ? FEATURE_AGGREGATES_SQL.replace(BATCH_POPULATION_FROM, BATCH_POPULATION_TO) : FEATURE_AGGREGATES_SQL;
   const rows = (await db.query(sql, [workspaceId, cutoff.toISOString(), profileIds])) as Row[];
   return new Map(rows.map((r) => [String(r.profile_id), rowToAggregates(r)]));
 }

@@ -1,5 +1,12 @@
-import type { DataSource } from "typeorm";
-import { seededRandom } from "../../src/predictions/training/gbdt";
+import { seededRandom } from "../../../src/predictions/training/gbdt";
+
+/** A TypeORM DataSource or a pg Client: anything that runs SQL with parameters. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+// DataSource.query answers rows; pg's Client answers { rows }.
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows);
 
 const DAY = 86_400_000;
 
@@ -13,15 +20,17 @@ export interface SeedEvent {
   properties?: Record<string, unknown>;
 }
 
-export async function insertProfiles(db: DataSource, workspaceId: string, count: number, traits: Record<string, unknown> = {}): Promise<string[]> {
-  const rows: { id: string }[] = await db.query(
+/** Inserts `count` profiles with the same traits; returns their ids. */
+export async function insertProfiles(db: Queryable, workspaceId: string, count: number, traits: Record<string, unknown> = {}): Promise<string[]> {
+  const result = await db.query(
     `INSERT INTO profiles (workspace_id, traits, computed, known) SELECT $1, $2::jsonb, '{}'::jsonb, true FROM generate_series(1, $3) RETURNING id`,
     [workspaceId, JSON.stringify(traits), count],
   );
-  return rows.map((r) => r.id);
+  return rowsOf<{ id: string }>(result).map((r) => r.id);
 }
 
-export async function insertEvents(db: DataSource, workspaceId: string, events: SeedEvent[]): Promise<void> {
+/** Inserts events as they are, 5,000 per statement. */
+export async function insertEvents(db: Queryable, workspaceId: string, events: SeedEvent[]): Promise<void> {
   for (let i = 0; i < events.length; i += 5000) {
     const chunk = events.slice(i, i + 5000);
     await db.query(
