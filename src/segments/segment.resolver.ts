@@ -3,6 +3,7 @@ import type { RequestContext } from "../common/context";
 import type { Clock } from "../common/clock";
 import { ConnectionType, PageArgs, decodeCursor, toConnection, type Connection } from "../common/pagination";
 import { assertUuid } from "../common/validation";
+import { UserInputError } from "../common/errors";
 import { Can } from "../workspaces/role";
 import { SegmentConditionInput } from "./condition.inputs";
 import type { MembershipService } from "./membership.service";
@@ -79,7 +80,8 @@ export class SegmentResolver {
   @Mutation(() => RecomputeSegmentPayload, { description: "Rebuilds a rule segment's members in one set-based pass" })
   async recomputeSegment(@Arg("input") input: SegmentIdInput, @Ctx() ctx: RequestContext): Promise<RecomputeSegmentPayload> {
     assertUuid(input.id, "input.id");
-    await ctx.scope.get(Segment, { id: input.id }, "Segment", input.id);
+    const segment = await ctx.scope.get(Segment, { id: input.id }, "Segment", input.id);
+    if (segment.kind !== SegmentKind.RULE || segment.status !== SegmentStatus.ACTIVE) throw UserInputError.single("input.id", "only active rule segments are recomputed; re-run the job for ML segments");
     const { entered, exited } = await this.memberships.recompute(ctx.scope.workspaceId, input.id);
     return { segment: await ctx.scope.get(Segment, { id: input.id }, "Segment", input.id), entered, exited };
   }
