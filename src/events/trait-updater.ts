@@ -29,17 +29,23 @@ export async function updateComputed(
   fresh = false,
 ): Promise<void> {
   const byProfile = new Map<string, TraitEvent[]>();
-  for (const e of events) byProfile.set(e.profileId, [...(byProfile.get(e.profileId) ?? []), e]);
+  for (const e of events) {
+    const list = byProfile.get(e.profileId);
+    if (list) list.push(e);
+    else byProfile.set(e.profileId, [e]);
+  }
   const categoryOf = (id: string) => categories.get(id) ?? undefined;
   const rows = [...byProfile].map(([id, evs]) => {
     const p = profiles.get(id);
     const previous = fresh ? {} : (p?.computed ?? {});
-    const state = applyEvents(previous._state as TraitState | undefined, evs, categoryOf, p?.tz ?? undefined, now);
+    // The state was just parsed from the locked row: fold into it in place (no copy).
+    const state = applyEvents(previous._state as TraitState | undefined, evs, categoryOf, p?.tz ?? undefined, now, true);
     return { id, c: computedTraits(state, previous, now), f: state.first === null ? null : new Date(state.first).toISOString(), l: state.last === null ? null : new Date(state.last).toISOString() };
   });
   if (!rows.length) return;
   await m.query(
-    `UPDATE profiles p SET computed = x.c, first_seen_at = x.f, last_seen_at = x.l, updated_at = now()
+    // updated_at is left alone: it is indexed, and leaving it lets PostgreSQL update in place (HOT).
+    `UPDATE profiles p SET computed = x.c, first_seen_at = x.f, last_seen_at = x.l
      FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, c jsonb, f timestamptz, l timestamptz)
      WHERE p.workspace_id = $1 AND p.id = x.id`,
     [ws, JSON.stringify(rows)],

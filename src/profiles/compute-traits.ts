@@ -73,12 +73,13 @@ function rebase(state: TraitState, to: number): void {
 
 /**
  * Folds events (any order) into the incremental state. `categoryOf` gives an item's catalog
- * category; `timeZone` is the profile's own zone for the send-hour histogram.
+ * category; `timeZone` is the profile's own zone for the send-hour histogram; `inPlace` folds into
+ * `previous` itself (for callers that own it, e.g. a row just read from the database).
  */
-export function applyEvents(previous: TraitState | undefined, events: TraitEvent[], categoryOf: (itemId: string) => string | undefined, timeZone: string | undefined, now: number): TraitState {
-  const s: TraitState = { ...emptyState(), ...(previous ? structuredClone(previous) : {}) };
+export function applyEvents(previous: TraitState | undefined, events: TraitEvent[], categoryOf: (itemId: string) => string | undefined, timeZone: string | undefined, now: number, inPlace = false): TraitState {
+  const s: TraitState = { ...emptyState(), ...(previous ? (inPlace ? previous : structuredClone(previous)) : {}) };
   const nowHour = Math.floor(now / HOUR), nowDay = Math.floor(now / DAY);
-  const sorted = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const sorted = events.length > 1 ? [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime()) : events;
   for (const e of sorted) {
     const ms = e.occurredAt.getTime();
     rebase(s, ms);
