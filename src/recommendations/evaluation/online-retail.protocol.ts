@@ -8,7 +8,10 @@ import { popularity } from "../algorithms/popularity";
 import type { ContentItem } from "../algorithms/tfidf";
 import { buildAls, buildContent, buildEase, buildKnn, buildPopular, type BuiltModel } from "../trainers/build-models";
 import { RecRuntime } from "../serving/rec-runtime";
-import { blend, DEFAULT_HYBRID, repeatList, type ComponentList } from "../serving/hybrid";
+import { DEFAULT_HYBRID } from "../serving/hybrid";
+import { Recommender, type LoadedModel } from "../serving/recommender";
+import type { CatalogEntry } from "../serving/catalog-snapshot";
+import type { HistoryEvent } from "../serving/filters";
 import { evaluateLists, round, table, topLists } from "./harness";
 
 /** One kept purchase line. */
@@ -104,7 +107,6 @@ export async function runOnlineRetail(o: EvalOptions): Promise<Record<string, un
     CONTENT: await timed("content", () => buildContent(catalog, RETAIL_PARAMS.content)),
   };
   const results: Record<string, Record<string, number>> = {};
-  const lists: Record<string, { ids: string[]; scores: Float32Array }[]> = {};
   const record = (name: string, ranked: Map<number, ArrayLike<number>>) => {
     const r = evaluateLists(ranked, testSets, K, m.itemIds.length);
     results[name] = { recall_at_20: r.recall, ndcg_at_20: r.ndcg, precision_at_20: r.precision, hit_rate_at_20: r.hit, coverage: r.coverage };
@@ -113,9 +115,8 @@ export async function runOnlineRetail(o: EvalOptions): Promise<Record<string, un
   for (const [name, built] of Object.entries(models)) {
     const rt = await RecRuntime.load(built.onnx);
     // Candidates keep the customer's past items: repeat purchase is common in this shop.
-    const top = await topLists(rt, m, users, 200, false);
-    lists[name] = top.map((t) => ({ ids: Array.from(t.indices, (i) => m.itemIds[i]), scores: t.scores }));
-    record(name, new Map(users.map((u, i) => [u, top[i].indices.subarray(0, K)])));
+    const top = await topLists(rt, m, users, K, false);
+    record(name, new Map(users.map((u, i) => [u, top[i].indices])));
     await rt.session.release();
   }
   // Baseline: each customer's own most-bought items (count of invoice lines, no decay).
@@ -126,19 +127,31 @@ export async function runOnlineRetail(o: EvalOptions): Promise<Record<string, un
     return Array.from(row.items, (it, j) => [it, row.values[j]] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([it]) => it);
   });
   record("OWN_MOST_BOUGHT", new Map(users.map((u, i) => [u, own[i].slice(0, K)])));
-  // AUTO: the serving hybrid — collaborative (ALS, as served when active) + the customer's own decayed purchases + content + recent popularity.
-  const w = RETAIL_PARAMS.hybrid;
-  const auto = users.map((u, i) => {
-    const history = rowOf(m, u);
-    const repeat = repeatList(Array.from(history.items, (it, j) => ({ itemId: m.itemIds[it], weight: history.values[j] })));
-    const components: ComponentList[] = [
-      { source: "collaborative", ...lists.ALS[i], weight: w.collaborative },
-      { source: "repeat", ...repeat, weight: w.repeat },
-      { source: "content", ...lists.CONTENT[i], weight: w.content },
-      { source: "popular", ...lists.POPULAR[i], weight: w.popular },
-    ];
-    return blend(components, K).map((b) => itemIndex.get(b.itemId)!);
-  });
+  // AUTO: the serving code itself (Recommender: active ALS + CONTENT + POPULAR, the customer's own purchases), no filters.
+  const runtimes = new Map<string, LoadedModel>();
+  for (const kind of ["ALS", "CONTENT", "POPULAR"]) {
+    runtimes.set(kind, { rt: await RecRuntime.load(models[kind].onnx), versionId: kind, label: `${kind} eval`, kind, weighting: RETAIL_WEIGHTING });
+  }
+  const byId = new Map<string, CatalogEntry>(catalog.map((c) => [c.id, { id: c.id, title: c.title, category: null, categoryPath: [], brand: null, price: null, available: true }]));
+  const histories = new Map<string, HistoryEvent[]>();
+  for (const r of rows) {
+    const list = histories.get(r.userId) ?? [];
+    list.push({ itemId: r.itemId, type: "purchase", at: r.at });
+    histories.set(r.userId, list);
+  }
+  const recommender = new Recommender();
+  const auto: number[][] = [];
+  for (let s = 0; s < users.length; s += 256) {
+    const chunk = users.slice(s, s + 256);
+    const answers = await recommender.run(
+      chunk.map((u) => ({ req: { profileId: m.userIds[u], n: K, strategy: "AUTO" }, strategy: "AUTO", history: histories.get(m.userIds[u]) ?? [], personalized: true })),
+      runtimes,
+      { byId, version: 1 },
+      cutoff,
+    );
+    for (const a of answers) auto.push(a.items.map((i) => itemIndex.get(i.itemId)!));
+  }
+  for (const model of runtimes.values()) await model.rt.session.release();
   record("AUTO", new Map(users.map((u, i) => [u, auto[i]])));
   const models20 = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(v)]));
   o.log("");

@@ -17,6 +17,9 @@ export interface ScoredList {
 
 type Family = "factor" | "item_item" | "neighbor" | "content" | "popularity";
 
+/** Users per ONNX run: bounds the [batch, items] mask and how long one run blocks the event loop. */
+export const MAX_BATCH = 64;
+
 /** Longest history fed to a neighbour graph (most recent / strongest first). */
 const MAX_HISTORY = 200;
 
@@ -90,8 +93,22 @@ export class RecRuntime {
     return out;
   }
 
-  /** Scores a batch of users in one ONNX run; `masks[b]` (length = items) may be null. */
+  /**
+   * Scores users in ONNX runs of at most MAX_BATCH (one run for a typical tick of requests);
+   * bigger batches (a whole campaign) are split and yield to the event loop between runs.
+   */
   async score(histories: UserHistory[], masks: (Float32Array | null)[], k: number): Promise<ScoredList[]> {
+    if (histories.length <= MAX_BATCH) return this.scoreOnce(histories, masks, k);
+    const out: ScoredList[] = [];
+    for (let s = 0; s < histories.length; s += MAX_BATCH) {
+      out.push(...(await this.scoreOnce(histories.slice(s, s + MAX_BATCH), masks.slice(s, s + MAX_BATCH), k)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return out;
+  }
+
+  /** One ONNX run for a batch; `masks[b]` (length = items) may be null. */
+  private async scoreOnce(histories: UserHistory[], masks: (Float32Array | null)[], k: number): Promise<ScoredList[]> {
     const b = histories.length;
     const n = this.size;
     const kk = Math.max(1, Math.min(k, n));
