@@ -9,6 +9,13 @@ export async function insertProfile(ds: DataSource, workspaceId: string, traits:
   return id;
 }
 
+/** Inserts many profiles in one statement; returns their ids in order. */
+export async function insertProfiles(ds: DataSource, workspaceId: string, traits: Record<string, unknown>[]): Promise<string[]> {
+  const ids = traits.map(() => randomUUID());
+  await ds.query(`INSERT INTO profiles (id, workspace_id, traits) SELECT unnest($1::uuid[]), $2, unnest($3::jsonb[])`, [ids, workspaceId, traits.map((t) => JSON.stringify(t))]);
+  return ids;
+}
+
 export async function insertEvent(
   ds: DataSource,
   workspaceId: string,

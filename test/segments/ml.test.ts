@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { MODEL_REGISTRY } from "../../src/models/models.module";
 import { rng } from "../../src/segments/ml/kmeans";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
-import { createSegment, insertProfile, waitForJob } from "./fixtures";
+import { createSegment, insertProfiles, waitForJob } from "./fixtures";
 
 const gauss = (random: () => number) => Math.sqrt(-2 * Math.log(random() || 1e-9)) * Math.cos(2 * Math.PI * random());
 
@@ -26,7 +26,8 @@ describe("cluster and lookalike segments", () => {
     ];
     const truth = new Map<string, number>();
     for (const [label, blob] of blobs.entries()) {
-      for (let i = 0; i < 50; i++) truth.set(await insertProfile(ds, ws.id, { spend: blob.spend + gauss(random) * 30, visits: blob.visits + gauss(random) * 2 }), label);
+      const ids = await insertProfiles(ds, ws.id, Array.from({ length: 50 }, () => ({ spend: blob.spend + gauss(random) * 30, visits: blob.visits + gauss(random) * 2 })));
+      for (const id of ids) truth.set(id, label);
     }
     const started = await t.gql<{ createClusterSegments: { jobId: string } }>(
       `mutation($input: CreateClusterSegmentsInput!) { createClusterSegments(input: $input) { jobId } }`,
@@ -61,12 +62,12 @@ describe("cluster and lookalike segments", () => {
   it("should find lookalikes of a seed with a planted signal and report held-out AUC", async () => {
     const ws = await t.createWorkspace("seg-lookalike");
     const random = rng(33);
-    const signalOf = new Map<string, number>();
-    for (let i = 0; i < 600; i++) {
+    const people = Array.from({ length: 600 }, () => {
       const signal = gauss(random);
-      const buyer = random() < 1 / (1 + Math.exp(-3 * signal));
-      signalOf.set(await insertProfile(ds, ws.id, { signal, noise: gauss(random), buyer }), signal);
-    }
+      return { signal, noise: gauss(random), buyer: random() < 1 / (1 + Math.exp(-3 * signal)) };
+    });
+    const ids = await insertProfiles(ds, ws.id, people);
+    const signalOf = new Map(ids.map((id, i) => [id, people[i].signal]));
     const seed = await createSegment(t, ws.keys.editor, "Buyers", { trait: { name: "buyer", op: "EQ", value: true } });
     const started = await t.gql<{ createLookalikeSegment: { jobId: string } }>(
       `mutation($input: CreateLookalikeSegmentInput!) { createLookalikeSegment(input: $input) { jobId } }`,

@@ -42,9 +42,11 @@ describe("segment subscriptions across instances", () => {
       expect(sizes.received[0].segmentSizeChanged).toEqual(expect.objectContaining({ segmentId: seg.id, size: 1 }));
       await new Promise((r) => setTimeout(r, 200));
       expect(foreign.received).toEqual([]);
-      const denied = collect(wsClient(b.url, ws.keys.ingest).client, `subscription($id: ID!) { segmentMembershipChanged(segmentId: $id) { profileId } }`, { id: seg.id });
+      const ingestClient = wsClient(b.url, ws.keys.ingest).client;
+      const denied = collect(ingestClient, `subscription($id: ID!) { segmentMembershipChanged(segmentId: $id) { profileId } }`, { id: seg.id });
       await new Promise((r) => setTimeout(r, 300));
       expect(JSON.stringify(denied.errors)).toContain("FORBIDDEN");
+      await ingestClient.dispose();
     } finally {
       await client.dispose();
       await outsider.dispose();
