@@ -53,7 +53,9 @@ export async function runImport(request: ImportRequest, registry: ModuleRegistry
   const source = openSource(request.file, { ...preset?.source, ...request.source });
   const summary: ImportSummary = { kind: request.kind, file: request.file, rows: 0, records: 0, accepted: 0, duplicate: 0, rejected: 0, reasons: {}, seconds: 0 };
   const progress = request.quiet ? undefined : new Progress(`import ${request.kind}`, source.size);
-  const counted = countRows(source.rows as AsyncIterable<string[]>, summary, request.rowLimit);
+  // Rows and --rows count data rows: a header row is not one.
+  const hasHeader = source.format === "delimited" && (preset ? preset.source.header === true : request.source.header !== false);
+  const counted = countRows(source.rows as AsyncIterable<string[]>, summary, request.rowLimit, hasHeader);
   const records = preset ? preset.transform(counted) : generic(counted, request, source.format === "ndjson");
   const sink = sinkFor(request, registry);
   let batch: Record<string, unknown>[] = [];
@@ -75,8 +77,14 @@ export async function runImport(request: ImportRequest, registry: ModuleRegistry
   return summary;
 }
 
-async function* countRows(rows: AsyncIterable<string[]>, summary: ImportSummary, limit = Infinity): AsyncIterable<string[]> {
+async function* countRows(rows: AsyncIterable<string[]>, summary: ImportSummary, limit = Infinity, header = false): AsyncIterable<string[]> {
+  let skipHeader = header;
   for await (const row of rows) {
+    if (skipHeader) {
+      skipHeader = false;
+      yield row;
+      continue;
+    }
     if (summary.rows >= limit) break;
     summary.rows++;
     yield row;
