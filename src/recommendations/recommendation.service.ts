@@ -13,6 +13,7 @@ import { loadHistories } from "./serving/profile-history";
 import { RecRuntime } from "./serving/rec-runtime";
 import { Recommender, type LoadedModel, type ScoringInput } from "./serving/recommender";
 import { ResultCache } from "./serving/result-cache";
+import { recommendationCache } from "./serving/rec-metrics";
 import { STRATEGIES, type RecFilter, type RecRequest, type RecResult } from "./serving/types";
 
 /** The consent question this module asks (CONSENT service of the privacy module). */
@@ -54,6 +55,7 @@ export class RecommendationService {
       checkRequest(req, problems, `requests[${at}]`);
       if (!problems.ok) return (results[at] = errorResult(req.profileId, new UserInputError(problems.problems), problems.problems[0].path));
       const hit = this.cache.get(workspaceId, req);
+      recommendationCache.inc({ outcome: hit ? "hit" : "miss" });
       if (hit) results[at] = hit;
       else todo.push({ at, req, strategy: req.strategy });
     });

@@ -3,6 +3,7 @@ import { CONSENT } from "../../src/privacy/consent.module";
 import { ConsentPurpose, ConsentStatus } from "../../src/privacy/consent.entity";
 import { RECOMMENDATIONS } from "../../src/recommendations/recommendations.module";
 import { MODEL_REGISTRY } from "../../src/models/models.module";
+import { recommenderRuns } from "../../src/recommendations/serving/rec-metrics";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
 import { addEvent, createProfile, seedCatalog, seedPeople, trainAll } from "./fixtures";
 
@@ -148,6 +149,16 @@ describe("recommendations serving", () => {
     expect(["BOUGHT_TOGETHER", "ITEM_KNN"]).toContain(together.data!.frequentlyBoughtTogether.strategy);
     const missing = await t.gql(`{ similarItems(itemId: "nope") { strategy } }`, {}, ws.keys.analyst);
     expect(missing.errors![0].extensions!.code).toBe("NOT_FOUND");
+  });
+
+  it("should score concurrent requests of one tick in a single ONNX run when they arrive together", async () => {
+    const people = [...groups.Shoes.slice(4, 8), ...groups.Socks.slice(4, 8)];
+    const runs = async () => ((await recommenderRuns.get()).values.find((v) => v.labels.kind === "EASE")?.value ?? 0);
+    const before = await runs();
+    const service = t.app.runtime.registry.get(RECOMMENDATIONS);
+    const answers = await Promise.all(people.map((p) => service.recommendOne(ws.id, { profileId: p, n: 2, strategy: "EASE" })));
+    expect(answers.every((a) => a.strategy === "EASE")).toBe(true);
+    expect((await runs()) - before).toBe(1);
   });
 
   it("should answer a batch in order with a per-request error that does not sink the others", async () => {

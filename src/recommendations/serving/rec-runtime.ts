@@ -2,6 +2,7 @@ import * as ort from "onnxruntime-node";
 import { readInitializer, readMetadata } from "../../models/onnx/graph-builder";
 import { foldIn, gram } from "../algorithms/als";
 import { userTermVector, type TermTable } from "../algorithms/tfidf";
+import { recommendationBatchSize, recommenderRuns } from "./rec-metrics";
 
 /** A user's interactions in a model's item index space (weights already decayed). */
 export interface UserHistory {
@@ -147,6 +148,8 @@ export class RecRuntime {
       feeds.user_terms = new ort.Tensor("float32", u, [b, Math.max(1, v)]);
     }
     const out = await this.session.run(feeds);
+    recommenderRuns.inc({ kind: this.kind });
+    recommendationBatchSize.observe({ kind: this.kind }, b);
     const scores = out.scores.data as Float32Array;
     const indices = out.indices.data as BigInt64Array;
     return histories.map((_, r) => ({ indices: Int32Array.from(indices.subarray(r * kk, (r + 1) * kk), Number), scores: scores.slice(r * kk, (r + 1) * kk) }));
