@@ -39,6 +39,7 @@ export const suite: BenchSuite = {
       let compiled = 0;
       let handwritten = 0;
       const sizes: Record<string, number> = {};
+      const now = new Date(); // one "now" for both, so time windows select the same events
       for (const rule of BENCH_RULES) {
         const segmentId = randomUUID();
         const handId = randomUUID();
@@ -48,7 +49,7 @@ export const suite: BenchSuite = {
           const runCompiled = async () => {
             await db.query(`DELETE FROM segment_memberships WHERE workspace_id = $1 AND segment_id = $2`, [ws, segmentId]);
             const started = performance.now();
-            const r = await memberships.recompute(ws, segmentId);
+            const r = await memberships.recompute(ws, segmentId, now);
             compiled += (performance.now() - started) / 1000;
             sizes[rule.key] = r.size;
           };
@@ -57,7 +58,7 @@ export const suite: BenchSuite = {
             const started = performance.now();
             await db.transaction(async (m) => {
               await m.query("SET LOCAL work_mem = '256MB'");
-              const [counts] = await m.query(writeMemberships(rule.sql, "$3::uuid", "$4::uuid", undefined, true), [ws, new Date(), handId, null]);
+              const [counts] = await m.query(writeMemberships(rule.sql, "$3::uuid", "$4::uuid", undefined, true), [ws, now, handId, null]);
               sizes[`${rule.key}_sql`] = counts.entered;
             });
             handwritten += (performance.now() - started) / 1000;
