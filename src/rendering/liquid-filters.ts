@@ -34,7 +34,21 @@ export function isTimeZone(zone: string): boolean {
 }
 
 /** Local calendar fields of an instant in a time zone (what "time in the recipient's timezone" means). */
-export function localParts(at: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; weekday: string; offsetMinutes: number } {
+type LocalParts = { year: number; month: number; day: number; hour: number; minute: number; weekday: string; offsetMinutes: number };
+const recentParts = new Map<string, LocalParts>();
+
+export function localParts(at: Date, timeZone: string): LocalParts {
+  // a batch renders one instant for many recipients in few zones: remember the last answers per minute
+  const key = `${timeZone}|${Math.floor(at.getTime() / 60000)}`;
+  const hit = recentParts.get(key);
+  if (hit) return hit;
+  if (recentParts.size > 2000) recentParts.clear();
+  const parts = computeParts(at, timeZone);
+  recentParts.set(key, parts);
+  return parts;
+}
+
+function computeParts(at: Date, timeZone: string): LocalParts {
   let format = zoneFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", weekday: "long" });

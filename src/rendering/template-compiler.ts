@@ -3,6 +3,7 @@ import type { Liquid, Template } from "liquidjs";
 import { ProblemCollector } from "../common/errors";
 import type { RecommendationRequest } from "./liquid-engine";
 import { htmlToText } from "./html-to-text";
+import { compileFast, type FastTemplate } from "./fast-render";
 import { addOpenPixel, rewriteLinks } from "./link-tracking";
 import { analyzeTemplate, liquidErrorPosition, type RenderSource } from "./template-analysis";
 
@@ -13,12 +14,13 @@ export interface PartSource {
   preheader: string;
 }
 
-/** A part set compiled once: MJML → HTML (Liquid intact), everything parsed. */
+/** A part set compiled once: MJML → HTML (Liquid intact), everything parsed (and closure-compiled when possible). */
 export interface CompiledPart {
   html: Template[];
   text: Template[];
   subject: Template[];
   preheader: Template[];
+  fast: { html: FastTemplate | null; text: FastTemplate | null; subject: FastTemplate | null; preheader: FastTemplate | null };
 }
 
 /** Engines: HTML output escapes, text output does not. */
@@ -107,8 +109,11 @@ export async function compilePart(engines: Engines, source: PartSource, blocks: 
     problems.add(`${path}.mjml`, "Liquid did not survive MJML compilation: wrap block tags between sections in <mj-raw>");
     return null;
   }
+  const subject = engines.text.parse(source.subject);
+  const preheader = engines.text.parse(source.preheader);
+  const fast = { html: compileFast(engines.html, htmlTemplates), text: compileFast(engines.text, textTemplates), subject: compileFast(engines.text, subject), preheader: compileFast(engines.text, preheader) };
   return {
-    part: { html: htmlTemplates, text: textTemplates, subject: engines.text.parse(source.subject), preheader: engines.text.parse(source.preheader) },
+    part: { html: htmlTemplates, text: textTemplates, subject, preheader, fast },
     sources,
     recommendations: dedupe(recommendations),
   };

@@ -14,22 +14,41 @@ export class DecisionFixtures {
   readonly segmentIds = new Map<string, string>();
   recommendCalls = 0;
   dataSource!: DataSource;
+  /** Services this instance actually stood in for. */
+  readonly stubbed: string[] = [];
+
+  /** `onlyMissing`: provide a stand-in only where no module provides the real service. */
+  constructor(private readonly options: { onlyMissing?: boolean } = {}) {}
 
   module(): KindredModule {
     return {
       name: "rendering-test-fixtures",
       entities: [],
-      create: (kernel, modules) => {
+      create: (kernel, registry) => {
         this.dataSource = kernel.dataSource;
-        modules.provide({ name: "segments" } as never, {
+        const modules = {
+          provide: (key: { name: string }, service: unknown) => {
+            if (this.options.onlyMissing) {
+              try {
+                registry.get(key as never);
+                return;
+              } catch {
+                // not provided by a real module: stand in
+              }
+            }
+            this.stubbed.push(key.name);
+            registry.provide(key as never, service);
+          },
+        };
+        modules.provide({ name: "segments" }, {
           membershipsFor: async (_ws: string, ids: string[]) => new Map(ids.map((id) => [id, (this.segments.get(id) ?? []).map((key) => ({ id: key, key, name: key }))])),
           memberIds: async (_ws: string, segmentId: string, first: number, after: string | null) =>
             [...this.segments].filter(([, keys]) => keys.includes(this.segmentIds.get(segmentId) ?? "")).map(([id]) => id).sort().filter((id) => !after || id > after).slice(0, first),
         });
-        modules.provide({ name: "predictions" } as never, {
+        modules.provide({ name: "predictions" }, {
           predict: async (_ws: string, ids: string[]) => new Map(ids.map((id) => [id, this.predictions.get(id) ?? {}])),
         });
-        modules.provide({ name: "recommendations" } as never, {
+        modules.provide({ name: "recommendations" }, {
           recommend: async (ws: string, requests: { profileId: string; n: number; strategy: string; filter?: { category?: string } }[]) => {
             this.recommendCalls++;
             const n = Math.max(...requests.map((r) => r.n));

@@ -17,6 +17,17 @@ export function segmentsAdapter({ lookup }: AdapterDeps): SourceAdapter {
   };
 }
 
+/** Templates read snake_case (`predictions.churn_risk`); services may answer in camelCase. */
+export function snakeKeys(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    out[key] = value;
+    const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (!(snake in values)) out[snake] = value;
+  }
+  return out;
+}
+
 /** `predictions`: scores per profile (PREDICTIONS.predict). */
 export function predictionsAdapter({ lookup }: AdapterDeps): SourceAdapter {
   return {
@@ -25,7 +36,7 @@ export function predictionsAdapter({ lookup }: AdapterDeps): SourceAdapter {
     available: () => lookup.get(PORTS.predictions, "predict") !== null,
     async load(request, into) {
       const scores = asMap(await lookup.get(PORTS.predictions, "predict")!.predict(request.workspaceId, request.profileIds));
-      for (const id of request.profileIds) slot(into, id).predictions = (scores.get(id) as Record<string, unknown> | undefined) ?? {};
+      for (const id of request.profileIds) slot(into, id).predictions = snakeKeys((scores.get(id) as Record<string, unknown> | undefined) ?? {});
     },
   };
 }

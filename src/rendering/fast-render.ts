@@ -1,0 +1,211 @@
+import { Context, isTruthy, toValue, toValueSync, TypeGuards, type Liquid, type Template } from "liquidjs";
+import { RecommendationsTag } from "./liquid-engine";
+
+// A compiler from a parsed LiquidJS template to plain closures for the subset email templates use
+// (text, outputs with filters, if/unless, for, assign, capture, comment, raw, recommendations).
+// It reuses LiquidJS's own Context (scopes, property reads, limits), operators and filter functions,
+// and skips only the generator machinery that dominates a render's cost. Anything outside the
+// subset makes `compileFast` return null, and the caller renders with LiquidJS itself.
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- LiquidJS's template internals are untyped */
+type Eval = (ctx: Context) => unknown;
+type Emit = (ctx: Context, out: string[]) => void;
+
+class Unsupported extends Error {}
+const unsupported = (what: string): never => {
+  throw new Unsupported(what);
+};
+
+function stringify(value: unknown): string {
+  const v = toValue(value);
+  if (typeof v === "string") return v;
+  if (v === null || v === undefined) return "";
+  if (Array.isArray(v)) return v.map(stringify).join("");
+  return String(v);
+}
+
+// a few LiquidJS filters are generators: run them to completion
+const settle = (v: unknown): unknown => (v && typeof (v as Iterator<unknown>).next === "function" && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function" ? toValueSync(v as never) : v);
+
+function compileToken(token: any, liquid: Liquid): Eval {
+  if (!token) return () => undefined;
+  if ("content" in token) {
+    const constant = token.content;
+    return () => constant;
+  }
+  if (TypeGuards.isPropertyAccessToken(token)) {
+    const props = (token as any).props.map((p: any) => compileToken(p, liquid));
+    const variable = (token as any).variable ? compileToken((token as any).variable, liquid) : null;
+    return (ctx: any) => {
+      const keys = props.map((p: Eval) => toValue(p(ctx)));
+      let scope = variable ? variable(ctx) : ctx.findScope(keys[0]);
+      for (const key of keys) scope = ctx.readProperty(scope, key);
+      return scope;
+    };
+  }
+  if (TypeGuards.isRangeToken(token)) {
+    const lhs = compileToken((token as any).lhs, liquid);
+    const rhs = compileToken((token as any).rhs, liquid);
+    return (ctx) => {
+      const low = Number(toValue(lhs(ctx)));
+      const high = Number(toValue(rhs(ctx)));
+      ctx.memoryLimit.use(high - low + 1);
+      const out: number[] = [];
+      for (let i = low; i < high + 1; i++) out.push(i);
+      return out;
+    };
+  }
+  return unsupported(`token kind ${token.kind}`);
+}
+
+function compileExpression(expression: any, liquid: Liquid): Eval {
+  const steps: ({ op: string; unary: boolean } | Eval)[] = expression.postfix.map((token: any) => {
+    if (TypeGuards.isOperatorToken(token)) return { op: token.operator, unary: token.operator === "not" };
+    return compileToken(token, liquid);
+  });
+  if (steps.length === 1 && typeof steps[0] === "function") return steps[0];
+  return (ctx) => {
+    const operands: unknown[] = [];
+    const operators = ctx.opts.operators as Record<string, (...args: unknown[]) => unknown>;
+    for (const step of steps) {
+      if (typeof step === "function") operands.push(step(ctx));
+      else if (step.unary) operands.push(settle(operators[step.op](operands.pop(), ctx)));
+      else {
+        const r = operands.pop();
+        const l = operands.pop();
+        operands.push(settle(operators[step.op](l, r, ctx)));
+      }
+    }
+    return operands[0];
+  };
+}
+
+function compileValue(value: any, liquid: Liquid): Eval {
+  const initial = compileExpression(value.initial, liquid);
+  const filters = value.filters.map((filter: any) => {
+    const args = filter.args.map((arg: any) => (Array.isArray(arg) ? { key: arg[0], value: compileToken(arg[1], liquid) } : compileToken(arg, liquid)));
+    return { filter, args };
+  });
+  if (!filters.length) return initial;
+  return (ctx) => {
+    let v = initial(ctx);
+    for (const { filter, args } of filters) {
+      const argv = args.map((a: any) => (typeof a === "function" ? a(ctx) : [a.key, a.value(ctx)]));
+      v = settle(filter.handler.apply({ context: ctx, token: filter.token, liquid: filter.liquid }, [v, ...argv]));
+    }
+    return v;
+  };
+}
+
+function compileList(templates: Template[], liquid: Liquid): Emit {
+  const parts = templates.map((t) => compileNode(t as any, liquid));
+  return (ctx, out) => {
+    for (const part of parts) part(ctx, out);
+  };
+}
+
+const checkTime = (ctx: any) => ctx.renderLimit.check(performance.now());
+
+function compileNode(node: any, liquid: Liquid): Emit {
+  const kind = node.token?.kind;
+  if (kind === 16) {
+    const text: string = node.str;
+    return (_ctx, out) => void out.push(text);
+  }
+  if (kind === 8) {
+    const value = compileValue(node.value, liquid);
+    return (ctx, out) => {
+      checkTime(ctx);
+      out.push(stringify(value(ctx)));
+    };
+  }
+  if (node instanceof RecommendationsTag) return (ctx) => node.render(ctx);
+  switch (node.name) {
+    case "comment":
+      return () => undefined;
+    case "raw": {
+      const text = node.render();
+      return (_ctx, out) => void out.push(text);
+    }
+    case "assign": {
+      const value = compileValue(node.value, liquid);
+      const key: string = node.key;
+      return (ctx) => void (ctx.bottom()[key] = toValue(value(ctx)));
+    }
+    case "capture": {
+      const body = compileList(node.templates, liquid);
+      const key: string = node.variable;
+      return (ctx) => {
+        const inner: string[] = [];
+        body(ctx, inner);
+        ctx.bottom()[key] = inner.join("");
+      };
+    }
+    case "if":
+    case "unless": {
+      const branches = node.branches.map((b: any) => ({ value: compileValue(b.value, liquid), test: b.test as ((v: unknown, c: Context) => boolean) | undefined, body: compileList(b.templates, liquid) }));
+      const otherwise = compileList(node.elseTemplates ?? [], liquid);
+      return (ctx, out) => {
+        for (const branch of branches) {
+          const v = toValue(branch.value(ctx));
+          if (branch.test ? branch.test(v, ctx) : isTruthy(v, ctx)) return branch.body(ctx, out);
+        }
+        otherwise(ctx, out);
+      };
+    }
+    case "for": {
+      if (Object.keys(node.hash.hash).length) unsupported("for modifiers");
+      const collection = compileToken(node.collection, liquid);
+      const body = compileList(node.templates, liquid);
+      const otherwise = compileList(node.elseTemplates ?? [], liquid);
+      const variable: string = node.variable;
+      const name = `${variable}-${node.collection.getText()}`;
+      return (ctx, out) => {
+        const items = enumerable(collection(ctx));
+        if (!items.length) return otherwise(ctx, out);
+        const length = items.length;
+        const forloop = { name, length, index: 1, index0: 0, rindex: length, rindex0: length - 1, first: true, last: length === 1 };
+        const scope: Record<string, unknown> = { forloop };
+        ctx.push(scope);
+        for (let i = 0; i < length; i++) {
+          checkTime(ctx);
+          Object.assign(forloop, { index: i + 1, index0: i, rindex: length - i, rindex0: length - i - 1, first: i === 0, last: i === length - 1 });
+          scope[variable] = items[i];
+          body(ctx, out);
+        }
+        ctx.pop();
+      };
+    }
+    default:
+      return unsupported(`tag ${node.name}`);
+  }
+}
+
+function enumerable(value: unknown): unknown[] {
+  const v = toValue(value);
+  if (Array.isArray(v)) return v;
+  if (typeof v === "string") return v.length ? [v] : [];
+  if (v && typeof v === "object") return Symbol.iterator in v ? Array.from(v as Iterable<unknown>) : Object.keys(v).map((k) => [k, (v as Record<string, unknown>)[k]]);
+  return [];
+}
+
+/** A compiled template: renders a scope to a string with LiquidJS's semantics and limits. */
+export type FastTemplate = (scope: object) => string;
+
+/** Compiles a parsed template, or returns null when it uses something outside the fast subset. */
+export function compileFast(liquid: Liquid, templates: Template[]): FastTemplate | null {
+  let emit: Emit;
+  try {
+    emit = compileList(templates, liquid);
+  } catch (error) {
+    if (error instanceof Unsupported) return null;
+    throw error;
+  }
+  const options = (liquid as any).options;
+  return (scope) => {
+    const ctx = new Context(scope, options, { sync: true }, { liquid } as never);
+    const out: string[] = [];
+    emit(ctx, out);
+    return out.join("");
+  };
+}
