@@ -101,12 +101,12 @@ export class SegmentService {
     const { where, params } = matchStatement(normalized, { workspaceId: scope.workspaceId, now, catalog, segments: infos });
     const limit = params.add(sample, "int");
     const rows = (await scope.manager.query(
-      `SELECT count(*) OVER ()::int AS total, p.id, p.traits, p.known, p.first_seen_at, p.last_seen_at, p.created_at, p.updated_at
+      `SELECT count(*) OVER ()::int AS total, p.id, p.traits, p.computed, p.known, p.first_seen_at, p.last_seen_at, p.created_at, p.updated_at
          FROM profiles p WHERE ${where} ORDER BY p.id LIMIT ${limit}`,
       params.values,
-    )) as { total: number; id: string; traits: Record<string, unknown>; known: boolean; first_seen_at: Date | null; last_seen_at: Date | null; created_at: Date; updated_at: Date }[];
+    )) as { total: number; id: string; traits: Record<string, unknown>; computed: Record<string, unknown>; known: boolean; first_seen_at: Date | null; last_seen_at: Date | null; created_at: Date; updated_at: Date }[];
     const count = rows[0]?.total ?? 0;
-    const profiles = rows.map((r) => ({ id: r.id, workspaceId: scope.workspaceId, traits: r.traits, computed: {}, known: r.known, mergedIntoId: null, firstSeenAt: r.first_seen_at, lastSeenAt: r.last_seen_at, createdAt: r.created_at, updatedAt: r.updated_at }) as Profile);
+    const profiles = rows.map((r) => ({ id: r.id, workspaceId: scope.workspaceId, traits: r.traits, computed: r.computed, known: r.known, mergedIntoId: null, firstSeenAt: r.first_seen_at, lastSeenAt: r.last_seen_at, createdAt: r.created_at, updatedAt: r.updated_at }) as Profile);
     return { count, sample: profiles };
   }
 
