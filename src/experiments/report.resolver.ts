@@ -53,6 +53,7 @@ export class ReportResolver {
     return this.reports.bandit(ctx.scope, id, metric, minShare);
   }
 
+  @Authorized(...Can.read)
   @FieldResolver(() => [SegmentBreakdown], { description: "The arms within each segment (membership at send time)" })
   segments(@Root() results: ExperimentResults, @Ctx() ctx: RequestContext): Promise<SegmentBreakdown[]> {
     return this.reports.segments(ctx.scope, results);
