@@ -55,6 +55,8 @@ export interface LoadedModel {
 
 export const NO_CONSENT_REASON = "No prediction: the profile has not consented to profiling (consent purpose PROFILING is denied or revoked).";
 const WHY_COUNT = 3;
+/** How long a batch waits for more profiles from concurrent requests. */
+export const BATCH_WINDOW_MS = 3;
 
 /** Scores feature rows (FEATURES order) through one ONNX run. */
 export async function scoreRows(session: ort.InferenceSession, rows: Float32Array, count: number): Promise<Float32Array> {
@@ -92,7 +94,8 @@ export class PredictionsService {
   async predict(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, ProfilePredictionResult>> {
     let batcher = this.batchers.get(workspaceId);
     if (!batcher) {
-      batcher = new DataLoader((ids: readonly string[]) => this.predictBatch(workspaceId, ids), { cache: false, maxBatchSize: 2000 });
+      // A short window (not just one tick) lets concurrent requests share one feature query and one ONNX run.
+      batcher = new DataLoader((ids: readonly string[]) => this.predictBatch(workspaceId, ids), { cache: false, maxBatchSize: 2000, batchScheduleFn: (run) => setTimeout(run, BATCH_WINDOW_MS) });
       this.batchers.set(workspaceId, batcher);
     }
     const ids = [...new Set(profileIds)];
