@@ -91,7 +91,14 @@ export class MembershipService {
         groups.set(key, group);
       }
     }
-    for (const g of groups.values()) all.push(...(await this.evaluate(manager, g.workspaceId, [g.segment], [...g.profiles], g.eventId)));
+    for (const g of groups.values()) {
+      try {
+        all.push(...(await this.evaluate(manager, g.workspaceId, [g.segment], [...g.profiles], g.eventId)));
+      } catch (error) {
+        // One failing segment must not fail the ingestion request or the other segments; the window job and recompute repair it.
+        this.kernel.logger.error({ err: error, segmentId: g.segment.id, workspaceId: g.workspaceId }, "segment evaluation failed");
+      }
+    }
     return all;
   }
 
