@@ -9,7 +9,7 @@ import type { RenderContextLoader } from "./render-context";
 import type { ProfileData, RecommendationUse } from "./adapters/source-adapter";
 import { PORTS, type ServiceLookup } from "./adapters/ports";
 import { buildScope, pickLocale, type RequestRenderContext } from "./render-scope";
-import { signToken, TRACKING_TTL_SECONDS, type TrackingClaims } from "./tracking-token";
+import { signLink, signRecipient, TRACKING_TTL_SECONDS, type TrackingClaims } from "./tracking-token";
 
 /** What produced one render (convention: every decision records its inputs). */
 export interface Personalization {
@@ -159,13 +159,25 @@ export class RenderService {
     };
   }
 
-  /** Signing closures for one recipient: each link gets its own token carrying the destination. */
+  /** Signing closures for one recipient: one recipient token, and link tokens cached across recipients. */
   private tracker(claims: TrackingClaims, workspaceId: string): { trackLink: (url: string) => string; openPixel: () => string } {
-    const base = { ...claims, w: workspaceId };
+    let recipient: string | null = null;
+    const token = () => (recipient ??= signRecipient(this.trackingKey, { ...claims, w: workspaceId }));
     return {
-      trackLink: (url) => `${this.publicUrl}/t/c/${signToken(this.trackingKey, "c", { ...base, u: decodeEntities(url) })}`,
-      openPixel: () => `<img src="${this.publicUrl}/t/o/${signToken(this.trackingKey, "o", base)}" width="1" height="1" alt="" style="${PIXEL_STYLE}" />`,
+      trackLink: (url) => `${this.publicUrl}/t/c/${token()}/${this.linkToken(decodeEntities(url))}`,
+      openPixel: () => `<img src="${this.publicUrl}/t/o/${token()}" width="1" height="1" alt="" style="${PIXEL_STYLE}" />`,
     };
+  }
+
+  private readonly links = new Map<string, string>();
+
+  private linkToken(url: string): string {
+    let token = this.links.get(url);
+    if (!token) {
+      if (this.links.size >= 50_000) this.links.clear();
+      this.links.set(url, (token = signLink(this.trackingKey, url)));
+    }
+    return token;
   }
 
   private async recordExposures(workspaceId: string, compiled: CompiledTemplate, campaignId: string | null, rendered: RenderedEmail[]): Promise<void> {

@@ -7,7 +7,7 @@ import { Can } from "../workspaces/role";
 import type { RenderService } from "./render.service";
 import type { TemplateService } from "./template.service";
 import type { TrackingRecorder } from "./tracking-events";
-import { verifyToken, withUtm } from "./tracking-token";
+import { verifyClick, verifyRecipient, withUtm } from "./tracking-token";
 
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -18,13 +18,8 @@ function page(res: ServerResponse, status: number, title: string, body: string):
   res.end(html);
 }
 
-const tokenOf = (url: string | undefined, prefix: string) => {
-  try {
-    return decodeURIComponent((url ?? "").split("?")[0].slice(prefix.length));
-  } catch {
-    return "";
-  }
-};
+// tokens are base64url: anything percent-encoded is not one of ours, so the path is taken as it is
+const tokenOf = (url: string | undefined, prefix: string) => (url ?? "").split("?")[0].slice(prefix.length);
 
 /** `/t/c/<token>` (302 to the signed destination with UTM) and `/t/o/<token>` (pixel); both record events. */
 export function trackingRoutes(key: Buffer, clock: Clock, recorder: TrackingRecorder): HttpRoute[] {
@@ -35,7 +30,7 @@ export function trackingRoutes(key: Buffer, clock: Clock, recorder: TrackingReco
       async handle(req, res) {
         const token = tokenOf(req.url, "/t/c/");
         const now = clock.now();
-        const result = verifyToken(key, "c", token, Math.floor(now.getTime() / 1000));
+        const result = verifyClick(key, token, Math.floor(now.getTime() / 1000));
         // never redirect anywhere a valid signature did not vouch for: a safe landing page instead
         if (!result.ok) return page(res, result.reason === "expired" ? 410 : 404, "This link is no longer valid", "The link you followed has expired or is not valid. Nothing was opened.");
         await recorder.record("email_click", token, result.claims, now);
@@ -49,7 +44,7 @@ export function trackingRoutes(key: Buffer, clock: Clock, recorder: TrackingReco
       async handle(req, res) {
         const token = tokenOf(req.url, "/t/o/");
         const now = clock.now();
-        const result = verifyToken(key, "o", token, Math.floor(now.getTime() / 1000));
+        const result = verifyRecipient(key, token, Math.floor(now.getTime() / 1000));
         if (result.ok) await recorder.record("email_open", token, result.claims, now);
         res.writeHead(200, { "content-type": "image/gif", "cache-control": "no-store, private", "content-length": PIXEL.length });
         res.end(PIXEL);

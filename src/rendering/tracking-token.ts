@@ -29,32 +29,61 @@ function mac(key: Buffer, kind: string, body: string): string {
   return createHmac("sha256", key).update(kind).update(".").update(body).digest().subarray(0, 18).toString("base64url");
 }
 
-/** Signs claims for one kind ("c" click, "o" open): `<base64url json>.<mac>`. */
-export function signToken(key: Buffer, kind: "c" | "o", claims: TrackingClaims): string {
+const PART = /^[\w-]+$/;
+
+function verifyPart(key: Buffer, kind: string, token: string): string | null {
+  const parts = token.split(".");
+  if (parts.length !== 2 || !PART.test(parts[0]) || !PART.test(parts[1])) return null;
+  const expected = Buffer.from(mac(key, kind, parts[0]));
+  const given = Buffer.from(parts[1]);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? parts[0] : null;
+}
+
+/**
+ * Signs who received which email (once per recipient): `<base64url json>.<mac>`. Click URLs are
+ * `/t/c/<recipient token>/<link token>`, the open pixel `/t/o/<recipient token>`.
+ */
+export function signRecipient(key: Buffer, claims: TrackingClaims): string {
   const body = Buffer.from(JSON.stringify(claims)).toString("base64url");
-  return `${body}.${mac(key, kind, body)}`;
+  return `${body}.${mac(key, "r", body)}`;
+}
+
+/** Signs a destination on its own: the same URL has the same token in every email, so it is signed once and cached. */
+export function signLink(key: Buffer, url: string): string {
+  const body = Buffer.from(url).toString("base64url");
+  return `${body}.${mac(key, "l", body)}`;
 }
 
 /** Why a token was refused. */
 export type TokenFailure = "malformed" | "bad-signature" | "expired";
+type Verified = { ok: true; claims: TrackingClaims } | { ok: false; reason: TokenFailure };
 
-/** Verifies a token of one kind; a click token must also carry an http(s) destination. */
-export function verifyToken(key: Buffer, kind: "c" | "o", token: string, nowSeconds: number): { ok: true; claims: TrackingClaims } | { ok: false; reason: TokenFailure } {
-  const parts = token.split(".");
-  if (parts.length !== 2 || !/^[\w-]+$/.test(parts[0]) || !/^[\w-]+$/.test(parts[1])) return { ok: false, reason: "malformed" };
-  const expected = Buffer.from(mac(key, kind, parts[0]));
-  const given = Buffer.from(parts[1]);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: "bad-signature" };
+/** Verifies a recipient token (the open pixel's, and the first half of a click's). */
+export function verifyRecipient(key: Buffer, token: string, nowSeconds: number): Verified {
+  if (!/^[\w-]+\.[\w-]+$/.test(token)) return { ok: false, reason: "malformed" };
+  const body = verifyPart(key, "r", token);
+  if (!body) return { ok: false, reason: "bad-signature" };
   let claims: TrackingClaims;
   try {
-    claims = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
+    claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
   } catch {
     return { ok: false, reason: "malformed" };
   }
   if (typeof claims?.x !== "number" || typeof claims.w !== "string" || typeof claims.p !== "string") return { ok: false, reason: "malformed" };
   if (claims.x < nowSeconds) return { ok: false, reason: "expired" };
-  if (kind === "c" && !isSafeDestination(claims.u)) return { ok: false, reason: "malformed" };
   return { ok: true, claims };
+}
+
+/** Verifies `<recipient token>/<link token>`; the destination must be a signed absolute http(s) URL. */
+export function verifyClick(key: Buffer, path: string, nowSeconds: number): Verified {
+  const [recipient, link, ...rest] = path.split("/");
+  if (!recipient || !link || rest.length) return { ok: false, reason: "malformed" };
+  const body = verifyPart(key, "l", link);
+  if (!body) return { ok: false, reason: /^[\w-]+\.[\w-]+$/.test(link) ? "bad-signature" : "malformed" };
+  const url = Buffer.from(body, "base64url").toString("utf8");
+  if (!isSafeDestination(url)) return { ok: false, reason: "malformed" };
+  const verified = verifyRecipient(key, recipient, nowSeconds);
+  return verified.ok ? { ok: true, claims: { ...verified.claims, u: url } } : verified;
 }
 
 /** Only absolute http(s) URLs are ever redirected to. */

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
-import { signToken, trackingKey } from "../../src/rendering/tracking-token";
+import { signLink, signRecipient, trackingKey } from "../../src/rendering/tracking-token";
 import { insertProfile, RENDER, SAVE_TEMPLATE } from "./fixtures";
 
 const MJML = `<mjml><mj-body><mj-section><mj-column>
@@ -48,7 +48,7 @@ describe("tracking links", () => {
     const tracked = hrefs.filter((h) => h.includes("/t/c/"));
     expect(tracked).toHaveLength(2);
     expect(r.html).toMatch(/<img src="http:\/\/[^"]+\/t\/o\/[\w.-]+" width="1" height="1"/);
-    expect(r.text).toMatch(/Sale \(http:\/\/[^)]+\/t\/c\/[\w.-]+\)/);
+    expect(r.text).toMatch(/Sale \(http:\/\/[^)]+\/t\/c\/[\w.-]+\/[\w.-]+\)/);
     expect(r.html).not.toContain("https://shop.example.com/sale");
   });
 
@@ -83,11 +83,11 @@ describe("tracking links", () => {
 
   it("should show a safe page and never redirect when the token is tampered with", async () => {
     const [sale] = links((await renderFor(direct)).html).filter((h) => h.includes("/t/c/"));
-    const token = pathOf(sale).slice("/t/c/".length);
-    const [body, mac] = token.split(".");
-    const claims = JSON.parse(Buffer.from(body, "base64url").toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, u: "https://evil.example.net/phish" })).toString("base64url");
-    for (const path of [`/t/c/${forged}.${mac}`, `/t/c/${token.slice(0, -2)}xx`, `/t/c/${body}`]) {
+    const [recipient, link] = pathOf(sale).slice("/t/c/".length).split("/");
+    const evil = Buffer.from("https://evil.example.net/phish").toString("base64url");
+    const claims = JSON.parse(Buffer.from(recipient.split(".")[0], "base64url").toString());
+    const otherProfile = Buffer.from(JSON.stringify({ ...claims, p: identified })).toString("base64url");
+    for (const path of [`/t/c/${recipient}/${evil}.${link.split(".")[1]}`, `/t/c/${otherProfile}.${recipient.split(".")[1]}/${link}`, `/t/c/${recipient}/${link.slice(0, -2)}xx`, `/t/c/${recipient}`]) {
       const res = await get(path);
       expect([res.status, res.headers.get("location")]).toEqual([404, null]);
       expect(await res.text()).toContain("no longer valid");
@@ -102,13 +102,13 @@ describe("tracking links", () => {
       expect(res.status).toBeGreaterThanOrEqual(400);
     }
     // even a correctly signed token cannot carry a non-http destination
-    const signed = signToken(key(), "c", { w: ws.id, p: direct, t: templateId, n: 1, u: "javascript:alert(1)", x: 4_000_000_000 });
-    expect((await get(`/t/c/${signed}`)).headers.get("location")).toBeNull();
+    const recipient = signRecipient(key(), { w: ws.id, p: direct, t: templateId, n: 1, x: 4_000_000_000 });
+    for (const bad of ["javascript:alert(1)", "//evil.example.net", "/local"]) expect((await get(`/t/c/${recipient}/${signLink(key(), bad)}`)).headers.get("location")).toBeNull();
   });
 
   it("should refuse an expired token when its time is up", async () => {
-    const expired = signToken(key(), "c", { w: ws.id, p: direct, t: templateId, n: 1, u: "https://shop.example.com/old", x: Math.floor(Date.now() / 1000) - 60 });
-    const res = await get(`/t/c/${expired}`);
+    const expired = signRecipient(key(), { w: ws.id, p: direct, t: templateId, n: 1, x: Math.floor(Date.now() / 1000) - 60 });
+    const res = await get(`/t/c/${expired}/${signLink(key(), "https://shop.example.com/old")}`);
     expect([res.status, res.headers.get("location")]).toEqual([410, null]);
     expect((await eventsOf(direct, "email_click")).some((e) => e.properties.url === "https://shop.example.com/old")).toBe(false);
   });
