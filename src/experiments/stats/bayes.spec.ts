@@ -15,10 +15,10 @@ describe("Bayesian chance to beat control and Thompson sampling", () => {
     expect(chanceToBeatControl({ successes: 7, trials: 40 }, { successes: 7, trials: 40 })).toBeCloseTo(0.5, 8);
     const random = seededRandom(42);
     let wins = 0;
-    const draws = 200_000;
+    const draws = 100_000;
     for (let i = 0; i < draws; i++) if (sampleBeta(13, 30, random) > sampleBeta(9, 34, random)) wins++;
-    // Monte Carlo standard error ≈ 0.001: allow 4 of them.
-    expect(Math.abs(wins / draws - chanceToBeatControl({ successes: 8, trials: 41 }, { successes: 12, trials: 41 }))).toBeLessThan(0.004);
+    // Monte Carlo standard error ≈ 0.0015: allow about 3.5 of them.
+    expect(Math.abs(wins / draws - chanceToBeatControl({ successes: 8, trials: 41 }, { successes: 12, trials: 41 }))).toBeLessThan(0.005);
   });
 
   it("should give most traffic to the clear winner and be reproducible when seeded", () => {

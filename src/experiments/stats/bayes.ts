@@ -14,7 +14,7 @@ export function chanceToBeatControl(control: RateSample, variant: RateSample, pr
   const sd = Math.sqrt((aB * bB) / ((aB + bB) ** 2 * (aB + bB + 1)));
   const lo = Math.max(0, mean - 12 * sd);
   const hi = Math.min(1, mean + 12 * sd);
-  const steps = 2000;
+  const steps = 400;
   const h = (hi - lo) / steps;
   const logNorm = logGamma(aB + bB) - logGamma(aB) - logGamma(bB);
   const density = (x: number): number => (x <= 0 || x >= 1 ? 0 : Math.exp(logNorm + (aB - 1) * Math.log(x) + (bB - 1) * Math.log1p(-x)));
