@@ -30,6 +30,8 @@ export interface KindredConfig {
   dbPoolSize: number;
   /** Largest catalog EASE may be trained on (its B matrix is items × items floats). */
   easeMaxItems: number;
+  /** Cron of the prediction refresh (batch scores, drift check, retrain-if-better); empty = off. */
+  predictionsRefreshCron: string;
 }
 
 /** One variable: its name, default and a parser that throws a readable message. */
@@ -50,6 +52,10 @@ const int = (min: number, max: number) => (raw: string) => {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;
+};
+const cronOrEmpty = (raw: string) => {
+  if (raw.trim() && raw.trim().split(/\s+/).length < 5) throw new Error(`must be a cron expression (5 fields, e.g. "0 4 * * *") or empty, got "${raw}"`);
+  return raw.trim();
 };
 const bool = (raw: string) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
@@ -89,6 +95,7 @@ export const CONFIG_VARIABLES = {
   encryptionKeys: { name: "KINDRED_ENCRYPTION_KEYS", description: "comma-separated base64 32-byte keys for personal data, newest first; generated under KINDRED_DATA_DIR outside production", default: undefined, parse: str },
   runWorker: { name: "KINDRED_RUN_WORKER", description: "run background jobs inside `kindred serve`", default: "true", parse: bool },
   dbPoolSize: { name: "KINDRED_DB_POOL_SIZE", description: "PostgreSQL connection pool size", default: "10", parse: int(1, 500) },
+  predictionsRefreshCron: { name: "KINDRED_PREDICTIONS_REFRESH_CRON", description: "cron of the scheduled prediction refresh (scores to computed traits, drift check, retrain activated only if at least as good); empty = off", default: "", parse: cronOrEmpty },
   easeMaxItems: { name: "KINDRED_EASE_MAX_ITEMS", description: "largest catalog (items) EASE may be trained on; B is items × items float32 (10,000 items = 400 MB)", default: "10000", parse: int(10, 50_000) },
 } satisfies Record<string, VariableSpec<unknown>>;
 
@@ -164,6 +171,7 @@ export function loadConfig(env: Env = process.env): KindredConfig {
     runWorker: read(v.runWorker)!,
     dbPoolSize: read(v.dbPoolSize)!,
     easeMaxItems: read(v.easeMaxItems)!,
+    predictionsRefreshCron: read(v.predictionsRefreshCron) ?? "",
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

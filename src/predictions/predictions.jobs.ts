@@ -8,6 +8,7 @@ import { COMPUTED_KEY, PREDICTION_KINDS, type PredictionKind } from "./training/
 
 export const SCORE_JOB = "predictions.score";
 export const DRIFT_JOB = "predictions.drift";
+export const REFRESH_JOB = "predictions.refresh";
 const CHUNK = 2000;
 
 /**
@@ -82,4 +83,19 @@ function cleanParams(params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = Object.fromEntries(keep.filter((k) => params[k] !== undefined).map((k) => [k, params[k]]));
   out.algorithm = params.requestedAlgorithm ?? "auto";
   return out;
+}
+
+/**
+ * The scheduled refresh (KINDRED_PREDICTIONS_REFRESH_CRON): for every workspace with an active
+ * prediction model, queue batch scoring and a drift check that retrains on drift.
+ */
+export async function refreshAll(dataSource: DataSource, enqueue: (kind: string, workspaceId: string, params: unknown) => Promise<string>): Promise<{ workspaces: number; checks: number }> {
+  const rows: { workspace_id: string; kind: PredictionKind }[] = await dataSource.query(
+    `SELECT DISTINCT workspace_id, kind FROM model_versions WHERE status = 'active' AND kind = ANY($1)`,
+    [PREDICTION_KINDS],
+  );
+  const workspaces = [...new Set(rows.map((r) => r.workspace_id))];
+  for (const ws of workspaces) await enqueue(SCORE_JOB, ws, {});
+  for (const r of rows) await enqueue(DRIFT_JOB, r.workspace_id, { kind: r.kind, retrain: true, by: "schedule" } satisfies DriftJobParams);
+  return { workspaces: workspaces.length, checks: rows.length };
 }

@@ -3,7 +3,7 @@ import { ServiceKey } from "../common/kernel";
 import { MODEL_REGISTRY, MODEL_TRAINERS } from "../models/models.module";
 import { CONSENT } from "../privacy/consent.module";
 import { DriftService } from "./drift/drift.service";
-import { DRIFT_JOB, SCORE_JOB, driftJob, scoreWorkspace, type DriftJobParams } from "./predictions.jobs";
+import { DRIFT_JOB, REFRESH_JOB, SCORE_JOB, driftJob, refreshAll, scoreWorkspace, type DriftJobParams } from "./predictions.jobs";
 import { PredictionsResolver } from "./predictions.resolver";
 import { PredictionsService } from "./predictions.service";
 import { SendTimeService } from "./sendtime/send-time.service";
@@ -34,6 +34,9 @@ export const predictionsModule: KindredModule = {
       expireInSeconds: 3600,
     });
     const enqueue = (kind: string, workspaceId: string, params: unknown) => kernel.jobs.enqueue(kind, workspaceId, params);
+    if (kernel.config.predictionsRefreshCron) {
+      kernel.jobs.define({ kind: REFRESH_JOB, schedule: kernel.config.predictionsRefreshCron, handle: () => refreshAll(kernel.dataSource, enqueue) });
+    }
     return { resolvers: [new PredictionsResolver(predictions, drift, enqueue)] };
   },
 };
