@@ -48,13 +48,14 @@ export class RecommendationService {
   /** A batch (e.g. every recipient of a render): one result per request, in order; a bad request gets `error` and never sinks the others. */
   async recommend(workspaceId: string, requests: RecRequest[]): Promise<RecResult[]> {
     const results: (RecResult | undefined)[] = new Array(requests.length);
+    const catalog = await this.catalogs.get(workspaceId);
     const todo: { at: number; req: RecRequest; strategy: string }[] = [];
     requests.forEach((raw, at) => {
       const req = { ...raw, strategy: raw.strategy ?? "AUTO" };
       const problems = new ProblemCollector();
       checkRequest(req, problems, `requests[${at}]`);
       if (!problems.ok) return (results[at] = errorResult(req.profileId, new UserInputError(problems.problems), problems.problems[0].path));
-      const hit = this.cache.get(workspaceId, req);
+      const hit = this.cache.get(workspaceId, req, catalog.version);
       recommendationCache.inc({ outcome: hit ? "hit" : "miss" });
       if (hit) results[at] = hit;
       else todo.push({ at, req, strategy: req.strategy });
@@ -62,11 +63,10 @@ export class RecommendationService {
     if (todo.length) {
       const now = this.clock.now().getTime();
       const ids = [...new Set(todo.map((t) => t.req.profileId))];
-      const [{ exists, histories }, allowed, models, catalog] = await Promise.all([
+      const [{ exists, histories }, allowed, models] = await Promise.all([
         loadHistories(this.dataSource, workspaceId, ids, now),
         this.consent ? this.consent.allowed(workspaceId, ids, "personalization") : Promise.resolve(new Map(ids.map((id) => [id, true]))),
         this.activeModels(workspaceId),
-        this.catalogs.get(workspaceId),
       ]);
       const found = todo.filter((t) => {
         if (exists.has(t.req.profileId)) return true;
@@ -77,7 +77,7 @@ export class RecommendationService {
       const answers = await this.recommender.run(inputs, models, catalog, now);
       found.forEach((t, i) => {
         results[t.at] = answers[i];
-        this.cache.set(workspaceId, t.req, answers[i]);
+        this.cache.set(workspaceId, t.req, answers[i], catalog.version);
       });
     }
     return results as RecResult[];

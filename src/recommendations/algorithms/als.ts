@@ -45,7 +45,7 @@ export function gram(y: Float32Array, rows: number, f: number, reg: number): Flo
  * Solves (YᵀY + λI + Σ (c−1) y yᵀ) x = Σ c y for one row by conjugate gradient, starting from `x`
  * (in place). `items`/`weights` are the row's interactions; c = 1 + alpha·weight.
  */
-export function solveRow(x: Float32Array | Float64Array, xOffset: number, yty: Float64Array, y: Float32Array, f: number, items: ArrayLike<number>, weights: ArrayLike<number>, alpha: number, steps: number): void {
+export function solveRow(x: Float32Array, xOffset: number, yty: Float64Array, y: Float32Array, f: number, items: ArrayLike<number>, weights: ArrayLike<number>, alpha: number, steps: number): void {
   const r = new Float64Array(f);
   const p = new Float64Array(f);
   const ap = new Float64Array(f);
@@ -116,8 +116,9 @@ export function trainAls(m: InteractionMatrix, params: AlsParams, onIteration?: 
 }
 
 /** Fold-in: the user vector for fresh interactions against fixed item factors (no retraining). */
-export function foldIn(itemFactors: Float32Array, yty: Float64Array, f: number, items: ArrayLike<number>, weights: ArrayLike<number>, alpha: number, steps = 12): Float32Array {
-  const x = new Float64Array(f);
+export function foldIn(itemFactors: Float32Array, yty: Float64Array, f: number, items: ArrayLike<number>, weights: ArrayLike<number>, alpha: number, steps = 8): Float32Array {
+  // Float32Array like the training rows, so solveRow stays monomorphic (V8 deoptimizes mixed typed arrays).
+  const x = new Float32Array(f);
   if (items.length) solveRow(x, 0, yty, itemFactors, f, items, weights, alpha, steps);
-  return Float32Array.from(x);
+  return x;
 }

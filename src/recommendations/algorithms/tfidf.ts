@@ -93,3 +93,22 @@ export function userTermVector(table: TermTable, items: ArrayLike<number>, weigh
   if (norm > 0) for (let t = 0; t < v.length; t++) v[t] /= norm;
   return v;
 }
+
+/** The same user vector, sparse (term → weight): cheap when only a few items are scored. */
+export function userTermMap(table: TermTable, items: ArrayLike<number>, weights: ArrayLike<number>): Map<number, number> {
+  const v = new Map<number, number>();
+  const m = table.termsPerItem;
+  for (let k = 0; k < items.length; k++) {
+    for (let s = 0; s < m; s++) {
+      const w = table.termWeights[items[k] * m + s];
+      if (w === 0) continue;
+      const t = table.termIndices[items[k] * m + s];
+      v.set(t, (v.get(t) ?? 0) + weights[k] * w);
+    }
+  }
+  let norm = 0;
+  for (const w of v.values()) norm += w * w;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (const [t, w] of v) v.set(t, w / norm);
+  return v;
+}

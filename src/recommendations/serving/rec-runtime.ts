@@ -1,14 +1,18 @@
 import * as ort from "onnxruntime-node";
 import { readInitializer, readMetadata } from "../../models/onnx/graph-builder";
 import { foldIn, gram } from "../algorithms/als";
-import { userTermVector, type TermTable } from "../algorithms/tfidf";
+import { userTermMap, userTermVector, type TermTable } from "../algorithms/tfidf";
 import { recommendationBatchSize, recommenderRuns } from "./rec-metrics";
+import { MASKED } from "../graphs/scoring-graphs";
 
 /** A user's interactions in a model's item index space (weights already decayed). */
 export interface UserHistory {
   items: ArrayLike<number>;
   weights: ArrayLike<number>;
 }
+
+/** A user's mask: a full row, or a shared base row plus item indices to mask on top (saves a copy per user). */
+export type UserMask = Float32Array | { base: Float32Array; masked: ArrayLike<number> } | null;
 
 /** Top-k result of one user: item indices (model space) and scores, best first. */
 export interface ScoredList {
@@ -81,14 +85,14 @@ export class RecRuntime {
   /** Content scores of chosen items in TypeScript (u · x_j over each item's top terms): re-ranks a candidate set without a full-catalog run. */
   contentScores(history: UserHistory, itemIds: string[]): Float32Array {
     const t = this.terms!;
-    const u = userTermVector(t, history.items, history.weights);
+    const u = userTermMap(t, history.items, history.weights);
     const m = t.termsPerItem;
     const out = new Float32Array(itemIds.length);
     itemIds.forEach((id, k) => {
       const j = this.itemIndex.get(id);
       if (j === undefined) return;
       let s = 0;
-      for (let slot = 0; slot < m; slot++) s += u[t.termIndices[j * m + slot]] * t.termWeights[j * m + slot];
+      for (let slot = 0; slot < m; slot++) s += (u.get(t.termIndices[j * m + slot]) ?? 0) * t.termWeights[j * m + slot];
       out[k] = s;
     });
     return out;
@@ -98,7 +102,7 @@ export class RecRuntime {
    * Scores users in ONNX runs of at most MAX_BATCH (one run for a typical tick of requests);
    * bigger batches (a whole campaign) are split and yield to the event loop between runs.
    */
-  async score(histories: UserHistory[], masks: (Float32Array | null)[], k: number): Promise<ScoredList[]> {
+  async score(histories: UserHistory[], masks: UserMask[], k: number): Promise<ScoredList[]> {
     if (histories.length <= MAX_BATCH) return this.scoreOnce(histories, masks, k);
     const out: ScoredList[] = [];
     for (let s = 0; s < histories.length; s += MAX_BATCH) {
@@ -109,12 +113,17 @@ export class RecRuntime {
   }
 
   /** One ONNX run for a batch; `masks[b]` (length = items) may be null. */
-  private async scoreOnce(histories: UserHistory[], masks: (Float32Array | null)[], k: number): Promise<ScoredList[]> {
+  private async scoreOnce(histories: UserHistory[], masks: UserMask[], k: number): Promise<ScoredList[]> {
     const b = histories.length;
     const n = this.size;
     const kk = Math.max(1, Math.min(k, n));
     const mask = new Float32Array(b * n);
-    masks.forEach((m, r) => m && mask.set(m, r * n));
+    masks.forEach((m, r) => {
+      if (!m) return;
+      if (m instanceof Float32Array) return mask.set(m, r * n);
+      mask.set(m.base, r * n);
+      for (let j = 0; j < m.masked.length; j++) mask[r * n + m.masked[j]] = MASKED;
+    });
     const feeds: Record<string, ort.Tensor> = { mask: new ort.Tensor("float32", mask, [b, n]), k: new ort.Tensor("int64", BigInt64Array.of(BigInt(kk)), [1]) };
     if (this.family === "factor") {
       const f = this.alsItems!.f;

@@ -5,7 +5,7 @@ import { diversify } from "./diversity";
 import { catalogMask, passesCatalog, PURCHASE_TYPES, personalExclusions, SENT_TYPES, staticFilterKey, type HistoryEvent } from "./filters";
 import { blend, DEFAULT_HYBRID, repeatList, type ComponentList, type HybridWeights, type ScoreSource } from "./hybrid";
 import { reasonFor } from "./reasons";
-import type { RecRuntime, UserHistory } from "./rec-runtime";
+import type { RecRuntime, UserHistory, UserMask } from "./rec-runtime";
 import type { RecItem, RecRequest, RecResult } from "./types";
 
 /** An active model ready to score: runtime, version and how it weights events. */
@@ -43,7 +43,7 @@ export class Recommender {
     const covered = new Set<number>();
     for (const kind of order) {
       const model = models.get(kind)!;
-      const jobs: { at: number; history: UserHistory; mask: Float32Array; k: number }[] = [];
+      const jobs: { at: number; history: UserHistory; mask: UserMask; k: number }[] = [];
       inputs.forEach((input, at) => {
         if (!wanted[at].includes(kind)) return;
         if (kind === "CONTENT" && input.strategy === "AUTO" && covered.has(at)) return;
@@ -85,7 +85,7 @@ export class Recommender {
     return { items: [...sums.keys()], weights: [...sums.values()] };
   }
 
-  private maskFor(model: LoadedModel, input: ScoringInput, catalog: { byId: Map<string, CatalogEntry>; version: number }, now: number): Float32Array {
+  private maskFor(model: LoadedModel, input: ScoringInput, catalog: { byId: Map<string, CatalogEntry>; version: number }, now: number): UserMask {
     const key = `${model.versionId}|${catalog.version}|${staticFilterKey(input.req.filter)}`;
     let base = this.masks.get(key);
     if (!base) {
@@ -93,19 +93,14 @@ export class Recommender {
       base = catalogMask(model.rt.itemIds, catalog.byId, input.req.filter);
       this.masks.set(key, base);
     }
-    const mask = base.slice();
-    if (input.personalized) {
-      for (const id of personalExclusions(input.history, input.req.filter, now, input.strategy !== "AUTO")) {
-        const i = model.rt.itemIndex.get(id);
-        if (i !== undefined) mask[i] = MASKED;
-      }
+    const masked: number[] = [];
+    const ids = input.personalized ? personalExclusions(input.history, input.req.filter, now, input.strategy !== "AUTO") : new Set<string>();
+    if (input.req.context?.itemId) ids.add(input.req.context.itemId);
+    for (const id of ids) {
+      const i = model.rt.itemIndex.get(id);
+      if (i !== undefined) masked.push(i);
     }
-    const context = input.req.context?.itemId;
-    if (context) {
-      const i = model.rt.itemIndex.get(context);
-      if (i !== undefined) mask[i] = MASKED;
-    }
-    return mask;
+    return { base, masked };
   }
 
   private compose(input: ScoringInput, at: number, wanted: string[], lists: Map<string, Map<number, { ids: string[]; scores: Float32Array }>>, models: Map<string, LoadedModel>, catalog: Map<string, CatalogEntry>, now: number): RecResult {
@@ -116,9 +111,9 @@ export class Recommender {
     if (input.strategy === "AUTO" && input.personalized) {
       const collab = wanted.find((k) => COLLABORATIVE.includes(k));
       const exclusions = personalExclusions(input.history, req.filter, now, false);
-      const repeatable = input.history.filter((e) => REPEAT_TYPES.has(e.type) && !exclusions.has(e.itemId) && (req.context?.itemId ?? null) !== e.itemId);
+      // Model lists come back already masked; only the person's own items need the catalog filter here.
+      const repeatable = input.history.filter((e) => REPEAT_TYPES.has(e.type) && !exclusions.has(e.itemId) && (req.context?.itemId ?? null) !== e.itemId && passesCatalog(catalog.get(e.itemId), req.filter));
       const repeat = repeatList(repeatable.map((e) => ({ itemId: e.itemId, weight: eventWeight(e, now, DEFAULT_WEIGHTING) })));
-      const { filter } = req;
       let content = get("CONTENT");
       const contentModel = models.get("CONTENT");
       if (!content && contentModel && collab && get(collab)) {
@@ -132,7 +127,7 @@ export class Recommender {
         { source: "repeat", ...repeat, weight: this.hybrid.repeat },
         ...(get("POPULAR") ? [{ source: "popular" as ScoreSource, ...get("POPULAR")!, weight: this.hybrid.popular }] : []),
       ];
-      const blended = blend(components, req.n * 4 + 20, (id) => passesCatalog(catalog.get(id), filter));
+      const blended = blend(components, req.n * 4 + 20);
       const names: Record<ScoreSource, string> = { collaborative: collab ?? "POPULAR", content: "CONTENT", repeat: "HISTORY", popular: "POPULAR" };
       for (const b of blended) candidates.push({ itemId: b.itemId, score: b.score, source: names[b.source] });
       const personal = blended.some((b) => b.source !== "popular");
