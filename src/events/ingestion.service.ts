@@ -106,37 +106,39 @@ export class IngestionService {
   }
 
   private async store(m: EntityManager, ws: string, pending: Pending[], results: EventResult[], now: Date, customBehavioral: Set<string>, categories: Map<string, string | null>): Promise<ProfileChange[]> {
-    const locked = await this.lockProfiles(m, ws, pending);
-    const keep = pending.filter((p) => {
-      const behavioral = BUILT_IN_EVENT_TYPES[p.event.type] ? !NON_BEHAVIORAL_TYPES.has(p.event.type) : customBehavioral.has(p.event.type);
-      if (behavioral && locked.get(p.profileId)?.analytics === false) {
-        results[p.index].profileId = p.profileId;
-        results[p.index].warnings.push({ path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" });
-        return false;
-      }
-      return true;
-    });
-    for (const p of keep)
+    for (const p of pending)
       p.event.itemIds.forEach((id, i) => {
         if (!categories.has(id)) results[p.index].warnings.push({ path: p.event.type === "purchase" || p.event.type === "refund" ? `properties.lineItems[${i}].itemId` : "properties.itemId", code: "unknown_item", message: `item "${id.slice(0, 60)}" is not in the catalog` });
       });
-    const rows: EventRow[] = keep.map((p) => ({ m: p.event.messageId, t: p.event.type, o: p.event.occurredAt.toISOString(), p: p.profileId, pr: p.event.properties, c: p.event.context, i: p.event.itemIds, r: p.event.revenue, cur: p.event.currency }));
-    const inserted = rows.length ? await insertEvents(m, ws, rows, rows.length >= COPY_THRESHOLD) : [];
+    const rows: EventRow[] = pending.map((p) => ({ m: p.event.messageId, t: p.event.type, o: p.event.occurredAt.toISOString(), p: p.profileId, pr: p.event.properties, c: p.event.context, i: p.event.itemIds, r: p.event.revenue, cur: p.event.currency }));
+    const inserted = await insertEvents(m, ws, rows, rows.length >= COPY_THRESHOLD);
     const ids = new Map(inserted.map((r) => [r.message_id, r.id]));
-    const dupIds = keep.filter((p) => !ids.has(p.event.messageId)).map((p) => p.event.messageId);
+    const dupIds = pending.filter((p) => !ids.has(p.event.messageId)).map((p) => p.event.messageId);
     const existing: { id: string; message_id: string; profile_id: string }[] = dupIds.length
       ? await m.query(`SELECT e.id, e.message_id, e.profile_id FROM events e WHERE e.workspace_id = $1 AND e.message_id = ANY($2::text[])`, [ws, dupIds])
       : [];
     const dups = new Map(existing.map((r) => [r.message_id, r]));
-    const stored: (Pending & { id: string })[] = [];
-    for (const p of keep) {
-      const r = results[p.index];
+    let stored: (Pending & { id: string })[] = [];
+    for (const p of pending) {
       const id = ids.get(p.event.messageId);
-      if (id) {
-        Object.assign(r, { eventId: id, profileId: p.profileId });
-        stored.push({ ...p, id });
-      } else Object.assign(r, { status: "DUPLICATE", eventId: dups.get(p.event.messageId)?.id ?? null, profileId: dups.get(p.event.messageId)?.profile_id ?? p.profileId, warnings: [] });
+      if (id) stored.push({ ...p, id });
+      else Object.assign(results[p.index], { status: "DUPLICATE", eventId: dups.get(p.event.messageId)?.id ?? null, profileId: dups.get(p.event.messageId)?.profile_id ?? p.profileId, warnings: [] });
     }
+    // The profile locks are taken only now, so concurrent batches wait for each other as briefly as possible.
+    const before = stored.map((p) => p.profileId);
+    const locked = await this.lockProfiles(m, ws, stored);
+    const moved = stored.filter((p, i) => p.profileId !== before[i]);
+    if (moved.length)
+      await m.query(`UPDATE events e SET profile_id = x.p FROM unnest($2::uuid[], $3::uuid[]) AS x(id, p) WHERE e.workspace_id = $1 AND e.id = x.id`, [ws, moved.map((p) => p.id), moved.map((p) => p.profileId)]);
+    const denied = stored.filter((p) => (BUILT_IN_EVENT_TYPES[p.event.type] ? !NON_BEHAVIORAL_TYPES.has(p.event.type) : customBehavioral.has(p.event.type)) && locked.get(p.profileId)?.analytics === false);
+    if (denied.length) {
+      // Analytics denied: behavioural events are not kept.
+      await m.query(`DELETE FROM events WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, denied.map((p) => p.id)]);
+      for (const p of denied) results[p.index].warnings.push({ path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" });
+      stored = stored.filter((p) => !denied.includes(p));
+    }
+    for (const p of stored) Object.assign(results[p.index], { eventId: p.id, profileId: p.profileId });
+    for (const p of denied) results[p.index].profileId = p.profileId;
     const events = stored.map((p) => ({ ...p.event, profileId: p.profileId }));
     await updateComputed(m, ws, locked, events, categories, now.getTime());
     const types = new Map<string, Set<string>>();
@@ -145,7 +147,7 @@ export class IngestionService {
   }
 
   /** Locks the batch's profiles (id order, no deadlocks) and follows merges that raced with us. */
-  private async lockProfiles(m: EntityManager, ws: string, pending: Pending[]): Promise<Map<string, LockedProfile & { analytics: boolean }>> {
+  private async lockProfiles(m: EntityManager, ws: string, pending: { profileId: string }[]): Promise<Map<string, LockedProfile & { analytics: boolean }>> {
     const locked = new Map<string, LockedProfile & { analytics: boolean }>();
     let ids = [...new Set(pending.map((p) => p.profileId))];
     const redirect = new Map<string, string>();
@@ -166,7 +168,7 @@ export class IngestionService {
         } else locked.set(r.id, r);
       }
     }
-    // A merge committed between resolution and this lock: store the events on the survivor.
+    // A merge committed between resolution and this lock: the events belong to the survivor.
     for (const p of pending) while (redirect.has(p.profileId)) p.profileId = redirect.get(p.profileId)!;
     return locked;
   }
