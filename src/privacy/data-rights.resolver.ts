@@ -52,8 +52,13 @@ class SetRetentionPolicyInput {
 }
 
 @ObjectType()
-class JobPayload {
-  @Field(() => ID) jobId!: string;
+class SetRetentionPolicyPayload {
+  @Field(() => [RetentionPolicy], { description: "Every policy of the workspace after the change" }) policies!: RetentionPolicy[];
+}
+
+@ObjectType()
+class PurgeExpiredEventsPayload {
+  @Field(() => ID, { description: "The purge job: follow it with job(id)" }) jobId!: string;
 }
 
 /** Data-subject rights (export, erasure), retention policies and key rotation. */
@@ -102,14 +107,14 @@ export class DataRightsResolver {
   }
 
   @Authorized(...Can.administer)
-  @Mutation(() => [RetentionPolicy], { description: "Sets how long events of a type (or *) are kept; purged hourly, aggregates stay" })
-  setRetentionPolicy(@Arg("input") input: SetRetentionPolicyInput, @Ctx() ctx: RequestContext): Promise<RetentionPolicy[]> {
-    return this.retention.set(ctx.scope.workspaceId, input.eventType, input.maxAgeDays ?? null);
+  @Mutation(() => SetRetentionPolicyPayload, { description: "Sets how long events of a type (or *) are kept; purged hourly, aggregates stay" })
+  async setRetentionPolicy(@Arg("input") input: SetRetentionPolicyInput, @Ctx() ctx: RequestContext): Promise<SetRetentionPolicyPayload> {
+    return { policies: await this.retention.set(ctx.scope.workspaceId, input.eventType, input.maxAgeDays ?? null) };
   }
 
   @Authorized(...Can.administer)
-  @Mutation(() => JobPayload, { description: "Purges this workspace's events older than its retention policies now (as a job)" })
-  async purgeExpiredEvents(@Ctx() ctx: RequestContext): Promise<JobPayload> {
+  @Mutation(() => PurgeExpiredEventsPayload, { description: "Purges this workspace's events older than its retention policies now (as a job)" })
+  async purgeExpiredEvents(@Ctx() ctx: RequestContext): Promise<PurgeExpiredEventsPayload> {
     return { jobId: await this.enqueue("privacy.retention", ctx.scope.workspaceId, {}) };
   }
 }

@@ -11,6 +11,9 @@ import { graphqlDuration, graphqlRequests, operationLabel } from "../common/metr
 import { formatError, isExposable, statusForCode } from "./format-error";
 import { costLimitPlugin, limitRules } from "./limits";
 
+/** Most tokens a GraphQL document may have (a large introspection query has about 1,000). */
+export const MAX_DOCUMENT_TOKENS = 8000;
+
 /** Metrics by operation and outcome; request ids on every error; unexpected errors logged. */
 function observabilityPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
@@ -55,6 +58,8 @@ export function createApolloServer(options: {
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Bounds parse and validation work: alias and field floods are refused before O(n²) validation runs.
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     validationRules: limitRules(config.limits),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),

@@ -90,6 +90,28 @@ const listSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return 1 + childComplexity * size;
 };
 
+/** Deepest JSON nesting accepted in variables (objects and arrays). */
+export const MAX_VARIABLE_NESTING = 100;
+/** Longest list accepted anywhere in variables (batch mutations allow 1,000 items). */
+export const MAX_VARIABLE_LIST = 10_000;
+
+/**
+ * Why variables are too deep or too long to process safely, or null. Iterative, so any depth
+ * is safe; runs before the recursive walks (cost, coercion, validation) that would overflow
+ * the stack or spend seconds on a list far beyond every batch limit.
+ */
+export function variablesTooLarge(value: unknown): string | null {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= MAX_VARIABLE_NESTING) return `Variables are nested more than ${MAX_VARIABLE_NESTING} levels deep`;
+    if (Array.isArray(v) && v.length > MAX_VARIABLE_LIST) return `A list in the variables has ${v.length} items; the maximum is ${MAX_VARIABLE_LIST}`;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return null;
+}
+
 /**
  * Rejects operations whose estimated cost exceeds the limit, before anything executes.
  * Apollo reuses one parsed document per query text, so costs are cached per document,
@@ -104,10 +126,18 @@ export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): A
         async didResolveOperation({ request, document }) {
           let byVariables = costs.get(document);
           if (!byVariables) costs.set(document, (byVariables = new Map()));
+          // Deeply nested variables would overflow the stack of every recursive walk below (a 500).
+          const tooLarge = request.variables ? variablesTooLarge(request.variables) : null;
+          if (tooLarge) throw new GraphQLError(tooLarge, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
           const key = `${request.operationName ?? ""}\u0000${request.variables ? JSON.stringify(request.variables) : ""}`;
           let cost = byVariables.get(key);
           if (cost === undefined) {
-            cost = getComplexity({ schema: schema(), query: document, operationName: request.operationName, variables: request.variables, estimators });
+            try {
+              cost = getComplexity({ schema: schema(), query: document, operationName: request.operationName, variables: request.variables, estimators });
+            } catch (error) {
+              // Variables that do not fit their declared types fail here first: a client error, not a 500.
+              throw new GraphQLError(error instanceof Error ? error.message : "Invalid variables", { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+            }
             // Bounded: documents with ever-changing variables don't grow the cache without limit.
             if (byVariables.size < 100) byVariables.set(key, cost);
           }

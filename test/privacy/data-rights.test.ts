@@ -3,7 +3,7 @@ import { track, waitForJob } from "./support";
 
 const EXPORT = `query($id: ID!) { exportProfileData(profileId: $id) { profileId exportedAt document } }`;
 const ERASE = `mutation($id: ID!) { eraseProfile(input: { profileId: $id }) { jobId profileId } }`;
-const SET = `mutation($input: SetRetentionPolicyInput!) { setRetentionPolicy(input: $input) { eventType maxAgeDays } }`;
+const SET = `mutation($input: SetRetentionPolicyInput!) { setRetentionPolicy(input: $input) { policies { eventType maxAgeDays } } }`;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the export document is checked section by section
 type Doc = { format: string; profileId: string; profileIds: string[]; coverage: Record<string, string[]>; data: Record<string, any> };
 
@@ -132,8 +132,8 @@ describe("event retention", () => {
     expect((await track(t, b.keys.ingest, events("b"))).accepted).toBe(4);
     const set = await t.gql(SET, { input: { eventType: "page_view", maxAgeDays: 30 } }, a.keys.admin);
     expect(set.errors).toBeUndefined();
-    const all = await t.gql<{ setRetentionPolicy: { eventType: string; maxAgeDays: number }[] }>(SET, { input: { maxAgeDays: 100 } }, a.keys.admin);
-    expect(all.data!.setRetentionPolicy).toEqual([{ eventType: "*", maxAgeDays: 100 }, { eventType: "page_view", maxAgeDays: 30 }]);
+    const all = await t.gql<{ setRetentionPolicy: { policies: { eventType: string; maxAgeDays: number }[] } }>(SET, { input: { maxAgeDays: 100 } }, a.keys.admin);
+    expect(all.data!.setRetentionPolicy.policies).toEqual([{ eventType: "*", maxAgeDays: 100 }, { eventType: "page_view", maxAgeDays: 30 }]);
     const profileBefore = await t.app.runtime.kernel.dataSource.query(`SELECT computed->'eventCounts30d' AS c FROM profiles p JOIN profile_identifiers i ON i.profile_id = p.id WHERE i.workspace_id = $1 AND i.value = 'r1'`, [a.id]);
 
     const job = await t.gql<{ purgeExpiredEvents: { jobId: string } }>(`mutation { purgeExpiredEvents { jobId } }`, {}, a.keys.admin);
