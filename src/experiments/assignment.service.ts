@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { FieldProblem } from "../common/errors";
 import { isUuid } from "../common/validation";
 import { assignVariant, overridesFor } from "./assign";
+import { campaignIdOf, isCampaignKey } from "./campaign-key";
 import { HOLDOUT_KEY, type ExperimentVariant } from "./experiment.entity";
 import type { ExperimentsService, ExposureInput, RenderAssignment } from "./experiments.contract";
 import type { ResultsNotifier } from "./results-notifier";
@@ -22,13 +23,15 @@ export class AssignmentService implements ExperimentsService {
   async assignForRender(workspaceId: string, request: { templateId: string; campaignId?: string | null; profileIds: string[] }): Promise<Map<string, RenderAssignment>> {
     const result = new Map<string, RenderAssignment>();
     const ids = [...new Set(request.profileIds.filter(isUuid))];
-    if (!ids.length || !isUuid(request.templateId) || (request.campaignId && !isUuid(request.campaignId))) return result;
+    if (!ids.length || !isUuid(request.templateId)) return result;
+    // A campaign key (non-UUID) scopes like its derived id; anything else scopes to no campaign.
+    const campaignId = request.campaignId && (isUuid(request.campaignId) || isCampaignKey(request.campaignId)) ? campaignIdOf(workspaceId, request.campaignId) : null;
     // A campaign-scoped experiment wins over a template-wide one.
     const [experiment] = (await this.dataSource.query(
       `SELECT id, variants, holdout_share FROM experiments
         WHERE workspace_id = $1 AND template_id = $2 AND status = 'RUNNING' AND (campaign_id IS NULL OR campaign_id = $3)
         ORDER BY campaign_id NULLS LAST, started_at LIMIT 1`,
-      [workspaceId, request.templateId, request.campaignId ?? null],
+      [workspaceId, request.templateId, campaignId],
     )) as RunningRow[];
     if (!experiment) return result;
     const keys = ids.map((id) => assignVariant(experiment.id, id, experiment.variants, experiment.holdout_share));
@@ -57,7 +60,7 @@ export class AssignmentService implements ExperimentsService {
     const valid: ExposureInput[] = [];
     exposures.forEach((e, i) => {
       const before = problems.length;
-      if (!isUuid(e.campaignId ?? "")) problems.push({ path: `exposures[${i}].campaignId`, message: "must be a UUID" });
+      if (typeof e.campaignId !== "string" || !(isUuid(e.campaignId) || isCampaignKey(e.campaignId))) problems.push({ path: `exposures[${i}].campaignId`, message: "must be a campaign UUID or key (1–200 letters, digits, _ . : -)" });
       if (!isUuid(e.profileId ?? "")) problems.push({ path: `exposures[${i}].profileId`, message: "must be a UUID" });
       if (e.experimentId != null && !isUuid(e.experimentId)) problems.push({ path: `exposures[${i}].experimentId`, message: "must be a UUID" });
       if (e.experimentId && !e.variantKey) problems.push({ path: `exposures[${i}].variantKey`, message: "is required with experimentId" });
@@ -70,23 +73,24 @@ export class AssignmentService implements ExperimentsService {
     // (idempotent per campaign + profile: a retried send records nothing twice).
     const rows = (await this.dataSource.query(
       `WITH input AS (
-         SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])
-           AS t(campaign_id, profile_id, experiment_id, variant_key, template_version, exposed_at)),
+         SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+           AS t(campaign_id, profile_id, experiment_id, variant_key, template_version, exposed_at, key)),
        campaigns_created AS (
-         INSERT INTO campaigns (id, workspace_id, name)
-         SELECT DISTINCT campaign_id, $1::uuid, 'Campaign ' || left(campaign_id::text, 8) FROM input
-         ON CONFLICT (id) DO NOTHING)
+         INSERT INTO campaigns (id, workspace_id, name, key)
+         SELECT DISTINCT ON (campaign_id) campaign_id, $1::uuid, coalesce(key, 'Campaign ' || left(campaign_id::text, 8)), key FROM input
+         ON CONFLICT DO NOTHING)
        INSERT INTO experiment_exposures (workspace_id, campaign_id, profile_id, experiment_id, variant_key, template_version, exposed_at)
        SELECT DISTINCT ON (campaign_id, profile_id) $1::uuid, campaign_id, profile_id, experiment_id, variant_key, template_version, exposed_at FROM input
        ON CONFLICT DO NOTHING RETURNING experiment_id`,
       [
         workspaceId,
-        valid.map((e) => e.campaignId),
+        valid.map((e) => campaignIdOf(workspaceId, e.campaignId)),
         valid.map((e) => e.profileId),
         valid.map((e) => e.experimentId ?? null),
         valid.map((e) => e.variantKey ?? null),
         valid.map((e) => e.templateVersion),
         valid.map((e) => e.exposedAt ?? now),
+        valid.map((e) => (isUuid(e.campaignId) ? null : e.campaignId)),
       ],
     )) as { experiment_id: string | null }[];
     for (const experimentId of new Set(rows.map((r) => r.experiment_id))) if (experimentId) this.notifier.notify(workspaceId, experimentId);

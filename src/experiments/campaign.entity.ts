@@ -5,6 +5,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @ObjectType()
 @Entity("campaigns")
 @Index(["workspaceId", "createdAt"])
+@Index(["workspaceId", "key"], { unique: true })
 export class Campaign {
   @Field(() => ID)
   @PrimaryGeneratedColumn("uuid")
@@ -16,6 +17,10 @@ export class Campaign {
   @Field()
   @Column({ type: "text" })
   name!: string;
+
+  @Field(() => String, { nullable: true, description: "The caller's name for the campaign (e.g. the campaignId given to render), when not a UUID" })
+  @Column({ type: "text", nullable: true })
+  key!: string | null;
 
   @Field(() => ID, { nullable: true })
   @Column({ type: "uuid", nullable: true })

@@ -19,7 +19,7 @@ export class CampaignResolver {
 
   @Authorized(...Can.read)
   @Query(() => Campaign, { description: "One campaign (send) of this workspace" })
-  campaign(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Campaign> {
+  campaign(@Arg("id", () => ID, { description: "Campaign id or key" }) id: string, @Ctx() ctx: RequestContext): Promise<Campaign> {
     return this.campaignService.get(ctx.scope, id);
   }
 

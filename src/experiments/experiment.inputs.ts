@@ -31,7 +31,7 @@ export class CreateExperimentInput {
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => ExperimentKind) kind!: ExperimentKind;
   @Field(() => ID) templateId!: string;
-  @Field(() => ID, { nullable: true }) campaignId?: string | null;
+  @Field(() => ID, { nullable: true, description: "Restrict to one campaign (its id or key)" }) campaignId?: string | null;
   @Field(() => [VariantInput], { nullable: true, description: "Arms (not for MULTIVARIATE)" }) variants?: VariantInput[] | null;
   @Field(() => [FactorInput], { nullable: true, description: "Slots (MULTIVARIATE only)" }) factors?: FactorInput[] | null;
   @Field(() => Float, { nullable: true }) holdoutShare?: number | null;
@@ -70,6 +70,7 @@ export class StopExperimentInput {
 @InputType()
 export class CreateCampaignInput {
   @Field() name!: string;
+  @Field(() => String, { nullable: true, description: "Your name for it, usable as campaignId in render calls and reports" }) key?: string | null;
   @Field(() => ID, { nullable: true }) templateId?: string | null;
   @Field(() => Int, { nullable: true }) attributionWindowHours?: number | null;
   @Field(() => Int, { nullable: true }) machineOpenSeconds?: number | null;

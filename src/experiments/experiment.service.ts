@@ -5,6 +5,12 @@ import { assertUuid } from "../common/validation";
 import { Experiment, ExperimentKind, ExperimentMetric, ExperimentStatus, HOLDOUT_KEY } from "./experiment.entity";
 import type { CreateExperimentInput, UpdateExperimentInput } from "./experiment.inputs";
 import { biasingChanges, checkUuid, normalizeDefinition } from "./experiment-rules";
+import { campaignIdOf, isCampaignKey } from "./campaign-key";
+import { isUuid } from "../common/validation";
+
+function checkCampaign(value: string | null | undefined, path: string, problems: FieldProblem[]): void {
+  if (value != null && !isUuid(value) && !isCampaignKey(value)) problems.push({ path, message: "must be a campaign UUID or key (1–200 letters, digits, _ . : -)" });
+}
 
 /** Experiment definitions and their lifecycle (draft → running → stopped). */
 export class ExperimentService {
@@ -14,7 +20,7 @@ export class ExperimentService {
     const problems: FieldProblem[] = [];
     if (!input.name?.trim()) problems.push({ path: "input.name", message: "must not be empty" });
     checkUuid(input.templateId, "input.templateId", problems);
-    checkUuid(input.campaignId, "input.campaignId", problems);
+    checkCampaign(input.campaignId, "input.campaignId", problems);
     const { definition, problems: definitionProblems } = normalizeDefinition(input);
     problems.push(...definitionProblems);
     if (problems.length) throw new UserInputError(problems);
@@ -23,7 +29,7 @@ export class ExperimentService {
       description: input.description ?? null,
       kind: definition.kind,
       templateId: input.templateId,
-      campaignId: input.campaignId ?? null,
+      campaignId: input.campaignId ? campaignIdOf(scope.workspaceId, input.campaignId) : null,
       variants: definition.variants,
       factors: definition.factors,
       holdoutShare: definition.holdoutShare,
@@ -51,13 +57,13 @@ export class ExperimentService {
     const problems: FieldProblem[] = [];
     if (input.name != null && !input.name.trim()) problems.push({ path: "input.name", message: "must not be empty" });
     checkUuid(input.templateId, "input.templateId", problems);
-    checkUuid(input.campaignId, "input.campaignId", problems);
+    checkCampaign(input.campaignId, "input.campaignId", problems);
     const patch: Partial<Experiment> = {};
     if (input.name != null) patch.name = input.name.trim();
     if (input.description !== undefined) patch.description = input.description;
     if (current.status === ExperimentStatus.DRAFT) {
       if (input.templateId) patch.templateId = input.templateId;
-      if (input.campaignId) patch.campaignId = input.campaignId;
+      if (input.campaignId) patch.campaignId = campaignIdOf(scope.workspaceId, input.campaignId);
       if (input.primaryMetric) patch.primaryMetric = input.primaryMetric;
       if (input.sequential != null) patch.sequential = input.sequential;
       if (locked.some((f) => ["variants", "factors", "holdoutShare", "alpha"].includes(f))) {

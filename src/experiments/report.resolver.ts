@@ -33,7 +33,7 @@ export class ReportResolver {
   @Authorized(...Can.read)
   @Query(() => CampaignReport, { description: "A campaign's sends, opens, clicks, conversions and revenue, per experiment arm" })
   campaignReport(
-    @Arg("id", () => ID) id: string,
+    @Arg("id", () => ID, { description: "Campaign id or key" }) id: string,
     @Arg("segmentIds", () => [ID], { nullable: true }) segmentIds: string[] | null,
     @Ctx() ctx: RequestContext,
   ): Promise<CampaignReport> {

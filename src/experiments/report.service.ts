@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { assertUuid } from "../common/validation";
 import type { WorkspaceScope } from "../db/workspace-scope";
-import { Campaign } from "./campaign.entity";
+import { campaignOf } from "./campaign.service";
 import { Experiment, ExperimentMetric, HOLDOUT_KEY } from "./experiment.entity";
 import { analyze, plannedShares, type AnalysisConfig, type ArmAggregate, type ArmResult } from "./report-analysis";
 import { armsSql, reportParams, segmentArmsSql, type AggregateRow, type ReportScope } from "./report.sql";
@@ -88,9 +88,9 @@ export class ReportService {
     return results;
   }
 
-  async campaignReport(scope: WorkspaceScope, id: string, segmentIds: string[] | null = null): Promise<CampaignReport> {
-    assertUuid(id, "id");
-    const campaign = await scope.get(Campaign, { id }, "Campaign", id);
+  async campaignReport(scope: WorkspaceScope, idOrKey: string, segmentIds: string[] | null = null): Promise<CampaignReport> {
+    const campaign = await campaignOf(scope, idOrKey);
+    const id = campaign.id;
     const rows = (await this.dataSource.query(armsSql("campaign"), reportParams("campaign", scope.workspaceId, id, campaign))) as AggregateRow[];
     const experimentIds = [...new Set(rows.map((r) => r.experiment_id))];
     const ids = experimentIds.filter((e): e is string => !!e);
@@ -131,7 +131,7 @@ export class ReportService {
   async segments(scope: WorkspaceScope, results: ExperimentResults): Promise<SegmentBreakdown[]> {
     if (!(await this.segmentsAvailable())) return [];
     const { source } = results;
-    const campaign = source.scope === "campaign" ? await scope.get(Campaign, { id: source.id }, "Campaign", source.id) : null;
+    const campaign = source.scope === "campaign" ? await campaignOf(scope, source.id) : null;
     const params = reportParams(source.scope, scope.workspaceId, source.id, campaign, source.segmentIds);
     const rows = ((await this.dataSource.query(segmentArmsSql(source.scope), params)) as AggregateRow[]).filter(
       (r) => r.experiment_id === source.experimentId,

@@ -25,14 +25,14 @@ export interface AggregateRow {
   revenue_squares: number;
 }
 
-// Opens and clicks count only when tracked for the recipient's campaign: for a campaign report
-// that is the constant $2 (PostgreSQL then filters events in the scan, before the join).
+// Opens and clicks count only when tracked for the recipient's campaign — by its id or its key.
+// For a campaign report both are constants ($2, $6), so PostgreSQL filters events in the scan.
 function trackedCampaign(scope: ReportScope): string {
-  const campaign = scope === "campaign" ? "$2::text" : "x.campaign_id::text";
-  return `AND (e.type = 'purchase' OR coalesce(e.properties->>'campaignId', e.context->>'campaignId') = ${campaign})`;
+  const campaign = scope === "campaign" ? "$2::text, $6::text" : "x.campaign_id::text, x.campaign_key";
+  return `AND (e.type = 'purchase' OR coalesce(e.properties->>'campaignId', e.context->>'campaignId') IN (${campaign}))`;
 }
 
-// A campaign's settings are known before the query and bound as $3–$5 (so the window filter
+// A campaign's settings are known before the query and bound as $3–$6 (so the window filter
 // runs inside the join); an experiment's recipients may span campaigns, so there they are joined.
 function exposuresCte(scope: ReportScope): string {
   if (scope === "campaign") {
@@ -48,7 +48,7 @@ function exposuresCte(scope: ReportScope): string {
     SELECT x.campaign_id, x.profile_id, x.experiment_id, coalesce(x.variant_key, 'all') AS variant_key, x.exposed_at,
            x.exposed_at + make_interval(hours => coalesce(c.attribution_window_hours, 72)) AS window_end,
            x.exposed_at + make_interval(secs => coalesce(c.machine_open_seconds, 2)) AS machine_until,
-           coalesce(c.include_machine_opens, false) AS include_machine
+           coalesce(c.include_machine_opens, false) AS include_machine, c.key AS campaign_key
       FROM experiment_exposures x
       LEFT JOIN campaigns c ON c.workspace_id = x.workspace_id AND c.id = x.campaign_id
      WHERE x.workspace_id = $1 AND x.experiment_id = $2)`;
@@ -59,12 +59,13 @@ export interface CampaignSettings {
   attributionWindowHours: number;
   machineOpenSeconds: number;
   includeMachineOpens: boolean;
+  key: string | null;
 }
 
 /** Parameters for `armsSql`/`segmentArmsSql` (segment ids last, segment query only). */
 export function reportParams(scope: ReportScope, workspaceId: string, id: string, campaign: CampaignSettings | null, segmentIds?: string[] | null): unknown[] {
   const params: unknown[] = [workspaceId, id];
-  if (scope === "campaign") params.push(campaign!.attributionWindowHours, campaign!.machineOpenSeconds, campaign!.includeMachineOpens);
+  if (scope === "campaign") params.push(campaign!.attributionWindowHours, campaign!.machineOpenSeconds, campaign!.includeMachineOpens, campaign!.key);
   if (segmentIds !== undefined) params.push(segmentIds);
   return params;
 }
@@ -114,7 +115,7 @@ export function armsSql(scope: ReportScope): string {
  * segment ids (null: every segment of the recipients).
  */
 export function segmentArmsSql(scope: ReportScope): string {
-  const seg = scope === "campaign" ? "$6" : "$3";
+  const seg = scope === "campaign" ? "$7" : "$3";
   return `WITH ${exposuresCte(scope)}, ${outcomesCte(scope)}
   SELECT m.segment_id, x.experiment_id, x.variant_key, ${MEASURES}
     FROM x

@@ -141,7 +141,7 @@ describe("experiments: definitions, assignment and exposures", () => {
     const campaignId = randomUUID();
     const profiles = [randomUUID(), randomUUID()];
     const exposures = profiles.map((profileId) => ({ campaignId, profileId, templateVersion: "v1" }));
-    const first = await service.recordExposures(ws.id, [...exposures, { campaignId: "bad", profileId: profiles[0], templateVersion: "" }]);
+    const first = await service.recordExposures(ws.id, [...exposures, { campaignId: "not a campaign id", profileId: profiles[0], templateVersion: "" }]);
     expect(first.recorded).toBe(2);
     expect(first.problems.map((p) => p.path)).toEqual(["exposures[2].campaignId", "exposures[2].templateVersion"]);
     const retry = await service.recordExposures(ws.id, exposures);

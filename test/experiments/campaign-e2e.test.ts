@@ -102,4 +102,26 @@ describe("end-to-end campaign: render → open/click through tracking links → 
     expect(report.data!.campaignReport.totals.sends).toBe(30);
     expect(section.verdict.length).toBeGreaterThan(20);
   });
+
+  it("should attribute a campaign named by key when render gets a free-form campaignId", async () => {
+    const db = t.app.runtime.kernel.dataSource;
+    const saved = await t.gql<{ saveTemplate: { template: { id: string } } }>(
+      `mutation($input: SaveTemplateInput!) { saveTemplate(input: $input) { template { id } } }`,
+      { input: { name: "keyed", mjml: MJML, subject: "Hello", sampleData: {} } },
+      ws.keys.editor,
+    );
+    const templateId = saved.data!.saveTemplate.template.id;
+    const [profile] = await db.query(`INSERT INTO profiles (workspace_id, traits, known) VALUES ($1, '{}'::jsonb, true) RETURNING id`, [ws.id]);
+    const res = await t.gql<{ render: { html: string } }>(`query($t: ID!, $p: ID!, $c: String) { render(templateId: $t, profileId: $p, campaignId: $c) { html } }`, { t: templateId, p: profile.id, c: "autumn-2026" }, ws.keys.renderer);
+    expect(res.errors).toBeUndefined();
+    const link = [...res.data!.render.html.matchAll(/href="([^"]+\/t\/c\/[^"]+)"/g)][0][1];
+    expect((await fetch(`${t.baseUrl}${new URL(link).pathname}`, { redirect: "manual" })).status).toBe(302);
+    const report = await t.gql<{ campaignReport: { campaign: { key: string; name: string }; totals: { sends: number; clicks: number; opens: number } } }>(
+      `query($id: ID!) { campaignReport(id: $id) { campaign { key name } totals { sends clicks opens } } }`,
+      { id: "autumn-2026" },
+      ws.keys.analyst,
+    );
+    expect(report.errors).toBeUndefined();
+    expect(report.data!.campaignReport).toEqual({ campaign: { key: "autumn-2026", name: "autumn-2026" }, totals: { sends: 1, clicks: 1, opens: 1 } });
+  });
 });
