@@ -4,7 +4,7 @@ import { runTraining } from "../../src/models/train-job";
 import { CONSENT } from "../../src/privacy/consent.module";
 import { ConsentPurpose, ConsentStatus } from "../../src/privacy/consent.entity";
 import { PREDICTIONS } from "../../src/predictions/predictions.module";
-import { scoreWorkspace } from "../../src/predictions/predictions.jobs";
+import { DRIFT_JOB, SCORE_JOB, refreshAll, scoreWorkspace } from "../../src/predictions/predictions.jobs";
 import { NO_CONSENT_REASON } from "../../src/predictions/predictions.service";
 import { predictRow, type PredictionModel } from "../../src/predictions/training/fit";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
@@ -152,6 +152,17 @@ describe("predictions served through ONNX", () => {
     expect(shifted.drifted).toBe(true);
     expect(shifted.features.find((f) => f.feature === "orders_14d")!.psi).toBeGreaterThan(0.2);
     expect(shifted.predictionPsi).toBeGreaterThan(before.predictionPsi);
+  });
+
+  it("should queue scoring and a retraining drift check per active model when the scheduled refresh runs", async () => {
+    const queued: { kind: string; workspaceId: string; params: unknown }[] = [];
+    await refreshAll(db, async (kind, workspaceId, params) => (queued.push({ kind, workspaceId, params }), "job"));
+    const mine = queued.filter((q) => q.workspaceId === ws.id);
+    expect(mine).toEqual([
+      { kind: SCORE_JOB, workspaceId: ws.id, params: {} },
+      { kind: DRIFT_JOB, workspaceId: ws.id, params: { kind: expect.stringMatching(/^(PURCHASE_PROPENSITY|CHURN_RISK)$/), retrain: true, by: "schedule" } },
+      { kind: DRIFT_JOB, workspaceId: ws.id, params: { kind: expect.stringMatching(/^(PURCHASE_PROPENSITY|CHURN_RISK)$/), retrain: true, by: "schedule" } },
+    ]);
   });
 
   it("should name the field when modelHealth gets an unknown kind", async () => {

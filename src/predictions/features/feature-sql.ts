@@ -1,4 +1,5 @@
 import type { EntityManager, DataSource } from "typeorm";
+import { preparedQuery } from "./prepared-query";
 import { emptyAggregates, type ProfileAggregates } from "./feature-vector";
 
 /**
@@ -128,6 +129,7 @@ export function rowToAggregates(row: Row): ProfileAggregates {
 export async function loadAggregates(db: DataSource | EntityManager, workspaceId: string, cutoff: Date, profileIds: string[] | null): Promise<Map<string, ProfileAggregates>> {
   // A batch of ids is looked up by primary key instead of scanning the workspace's profiles.
   const sql = profileIds ? FEATURE_AGGREGATES_SQL.replace(BATCH_POPULATION_FROM, BATCH_POPULATION_TO) : FEATURE_AGGREGATES_SQL;
-  const rows = (await db.query(sql, [workspaceId, cutoff.toISOString(), profileIds])) as Row[];
+  const name = profileIds ? "kindred_prediction_features_batch" : "kindred_prediction_features_all";
+  const rows = await preparedQuery<Row>(db, name, sql, [workspaceId, cutoff.toISOString(), profileIds]);
   return new Map(rows.map((r) => [String(r.profile_id), rowToAggregates(r)]));
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { DAY_MS } from "../features/feature-set";
+import { preparedQuery } from "../features/prepared-query";
 import { HOURS_PER_WEEK, countsOf, estimateSendTime, formatHourOfWeek, hourOfWeek, type SendTimeEstimate } from "./send-time";
 
 /** Events that show when a person reads: email opens and clicks. */
@@ -77,7 +78,9 @@ export class SendTimeService {
     const since = new Date(this.now().getTime() - LOOKBACK_DAYS * DAY_MS).toISOString();
     const [prior, rows] = await Promise.all([
       this.workspacePattern(workspaceId),
-      this.dataSource.query(
+      preparedQuery<{ id: string; tz: string | null; occurred_at: Date | null }>(
+        this.dataSource,
+        "kindred_send_time_activity",
         `SELECT p.id, p.traits->>'timezone' AS tz, e.occurred_at
          FROM profiles p
          LEFT JOIN LATERAL (
@@ -87,7 +90,7 @@ export class SendTimeService {
          ) e ON true
          WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[])`,
         [workspaceId, profileIds, ENGAGEMENT_TYPES, since],
-      ) as Promise<{ id: string; tz: string | null; occurred_at: Date | null }[]>,
+      ),
     ]);
     const hours = new Map<string, { tz: string; hours: number[] }>();
     for (const r of rows) {
