@@ -136,6 +136,27 @@ describe("experiments: definitions, assignment and exposures", () => {
     expect(exposures).toEqual([{ profile_id: known, variant_key: "a" }]);
   });
 
+  it("should keep the anonymous visitor's arm when identify() merges them into a known profile", async () => {
+    const { templateId, id } = await runningSubjectTest(randomUUID(), 0);
+    const service = t.app.runtime.registry.get(EXPERIMENTS);
+    const ds = t.app.runtime.kernel.dataSource;
+    const IDENTIFY = `mutation($input: IdentifyInput!) { identify(input: $input) { profile { id } } }`;
+    const tag = randomUUID().slice(0, 8);
+    const anon = await t.gql<{ identify: { profile: { id: string } } }>(IDENTIFY, { input: { identifiers: { anonymous_id: `anon-${tag}` } } }, ws.keys.ingest);
+    const user = await t.gql<{ identify: { profile: { id: string } } }>(IDENTIFY, { input: { identifiers: { user_id: `user-${tag}` } } }, ws.keys.ingest);
+    const anonId = anon.data!.identify.profile.id;
+    const userId = user.data!.identify.profile.id;
+    await service.assignForRender(ws.id, { templateId, profileIds: [anonId, userId] });
+    // Make the two arms differ, the anonymous one first.
+    await ds.query(`UPDATE experiment_assignments SET variant_key = CASE WHEN profile_id = $3 THEN 'b' ELSE 'a' END, assigned_at = CASE WHEN profile_id = $3 THEN now() - interval '1 hour' ELSE now() END
+                     WHERE workspace_id = $1 AND experiment_id = $2 AND profile_id IN ($3, $4)`, [ws.id, id, anonId, userId]);
+    const merged = await t.gql<{ identify: { profile: { id: string } } }>(IDENTIFY, { input: { identifiers: { anonymous_id: `anon-${tag}`, user_id: `user-${tag}` } } }, ws.keys.ingest);
+    expect(merged.errors).toBeUndefined();
+    const survivor = merged.data!.identify.profile.id;
+    const rows = await ds.query(`SELECT profile_id, variant_key FROM experiment_assignments WHERE workspace_id = $1 AND experiment_id = $2 AND profile_id IN ($3, $4)`, [ws.id, id, anonId, userId]);
+    expect(rows).toEqual([{ profile_id: survivor, variant_key: "b" }]);
+  });
+
   it("should record exposures once per campaign and profile and skip bad items", async () => {
     const service = t.app.runtime.registry.get(EXPERIMENTS);
     const campaignId = randomUUID();
