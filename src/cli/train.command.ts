@@ -43,7 +43,8 @@ export const trainCommand: CliCommand = {
         process.stdout.write(`${version.kind} v${version.version} ${version.status} (id ${version.id}, sha256 ${version.sha256.slice(0, 12)}…)\n`);
         process.stdout.write(`metrics ${JSON.stringify(version.metrics)}\ncounts  ${JSON.stringify(version.dataCounts)}\n`);
       } catch (error) {
-        if (error instanceof DomainError) throw new CliError(error.message);
+        // Field paths name the GraphQL input; at the terminal they are the flags.
+        if (error instanceof DomainError) throw new CliError(error.message.replace(/\binput\.params\./g, "--params ").replace(/\binput\./g, "--"));
         throw error;
       }
     } finally {

@@ -161,6 +161,19 @@ describe("recommendations serving", () => {
     expect((await runs()) - before).toBe(1);
   });
 
+  it("should stop serving a cached item once the catalog snapshot sees it out of stock", async () => {
+    const p = groups.Socks[3];
+    const first = await recs({ p, n: 3, s: "POPULAR" });
+    const top = first.items[0].itemId;
+    await ds.query(`UPDATE items SET available = false, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [ws.id, top]);
+    // The snapshot re-checks its fingerprint every 30 s; expire it now instead of waiting.
+    t.app.runtime.registry.get(RECOMMENDATIONS).catalogs.invalidate(ws.id);
+    const second = await recs({ p, n: 3, s: "POPULAR" });
+    expect(second.items.map((i) => i.itemId)).not.toContain(top);
+    await ds.query(`UPDATE items SET available = true, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [ws.id, top]);
+    t.app.runtime.registry.get(RECOMMENDATIONS).catalogs.invalidate(ws.id);
+  });
+
   it("should answer a batch in order with a per-request error that does not sink the others", async () => {
     const service = t.app.runtime.registry.get(RECOMMENDATIONS);
     const results = await service.recommend(ws.id, [
