@@ -113,6 +113,24 @@ describe("predictions served through ONNX", () => {
     expect(res.data!.profile.predictions).toEqual({ available: false, reasons: [NO_CONSENT_REASON], purchasePropensity: null, churnRisk: null, bestSendTime: null, models: [] });
   });
 
+  it("should pick the person's local hour of opens when they have an email history", async () => {
+    const [reader] = await insertProfiles(db, ws.id, 1, { timezone: "America/New_York" });
+    // Eight opens on recent Thursdays at 07:00 New York time (11:00 or 12:00 UTC, by daylight saving).
+    const opens = Array.from({ length: 8 }, (_, k) => {
+      const day = new Date(Date.now() - (k + 1) * 7 * 86_400_000);
+      const local = new Date(`${day.toISOString().slice(0, 10)}T12:00:00Z`);
+      const offsetHours = Number(new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", hour: "numeric", hourCycle: "h23" }).format(local)) - 12;
+      const thursday = new Date(local.getTime() + (((4 - local.getUTCDay() + 7) % 7) * 86_400_000) - 7 * 86_400_000);
+      return { profileId: reader, type: "email_open", at: new Date(thursday.getTime() + (7 - 12 - offsetHours) * 3600_000) };
+    });
+    await insertEvents(db, ws.id, opens);
+    const res = await t.gql<{ profile: { predictions: Predictions } }>(QUERY, { id: reader }, ws.keys.analyst);
+    expect(res.errors).toBeUndefined();
+    // Thursday 07:00 = hour 3·24 + 7 = 79 of the week; eight own opens outweigh the prior (worth 5 opens) wherever it points.
+    expect(res.data!.profile.predictions.bestSendTime).toMatchObject({ hourOfWeek: 79, localTime: "Thu 07:00", timezone: "America/New_York", source: "profile", observations: 8 });
+    expect(res.data!.profile.predictions.bestSendTime!.confidence).toBeGreaterThan(0.5);
+  });
+
   it("should refuse the field when the key's role may not read profiles", async () => {
     const res = await t.gql(QUERY, { id: ids[0] }, ws.keys.ingest);
     expect(res.errors?.[0].extensions?.code).toBe("FORBIDDEN");
