@@ -14,6 +14,7 @@ import { SegmentResolver } from "./segment.resolver";
 import { SegmentService } from "./segment.service";
 import { SegmentSubscriptionResolver } from "./segment-subscription.resolver";
 import { SegmentsService } from "./segments.service";
+import { segmentHookDuration, segmentMembershipChanges } from "./segment-metrics";
 import { TraitCatalogService } from "./trait-catalog";
 import { MlSegmentsService, type ClusterParams, type LookalikeParams } from "./ml/ml-segments.service";
 import { CLUSTER_JOB, LOOKALIKE_JOB, MlSegmentsResolver } from "./ml/ml.resolver";
@@ -43,7 +44,12 @@ export const segmentsModule: KindredModule = {
     modules.provide(SEGMENT_MEMBERSHIPS, memberships);
     // Runs inside ingestion/identify after commit, before the request answers.
     modules.get(PROFILE_HOOKS).register("segments", async (changes, manager) => {
-      await memberships.onProfileChanges(changes, manager);
+      const end = segmentHookDuration.startTimer();
+      try {
+        for (const change of await memberships.onProfileChanges(changes, manager)) segmentMembershipChanges.inc({ change: change.entered ? "entered" : "exited" });
+      } finally {
+        end();
+      }
     });
     kernel.jobs.define({
       kind: "segments.windows",

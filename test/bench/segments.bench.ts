@@ -104,6 +104,10 @@ export const suite: BenchSuite = {
       }
       dispose();
       await client.dispose();
+      // What the segments hook itself added to those requests (A's own histogram).
+      const metrics = await (await fetch(a.url.replace("/graphql", "/metrics"))).text();
+      const metric = (name: string) => Number(/^(\S+) (\S+)$/m.exec(metrics.split("\n").find((l) => l.startsWith(name + " ")) ?? "")?.[2] ?? NaN);
+      const hookMeanMs = (metric("kindred_segment_hook_seconds_sum") / metric("kindred_segment_hook_seconds_count")) * 1000;
       latencies.sort((x, y) => x - y);
       responses.sort((x, y) => x - y);
       return {
@@ -120,6 +124,7 @@ export const suite: BenchSuite = {
         // Floor: the trackEvents round trip on A itself (the notification cannot arrive before the hooks ran).
         track_p50_ms: Number(percentile(responses, 0.5).toFixed(2)),
         track_p99_ms: Number(percentile(responses, 0.99).toFixed(2)),
+        segment_hook_mean_ms: Number(hookMeanMs.toFixed(2)),
         load_average: Number(loadavg()[0].toFixed(2)),
       };
     } finally {
