@@ -196,6 +196,31 @@ describe("campaign reports and experiment results", () => {
     await client.dispose();
   });
 
+  it("should push fresh results when an exposed recipient's purchase is ingested", async () => {
+    const { experimentId, campaignId } = await experimentWithSend(0, 0);
+    const tag = randomUUID().slice(0, 8);
+    const who = await t.gql<{ identify: { profile: { id: string } } }>(`mutation($input: IdentifyInput!) { identify(input: $input) { profile { id } } }`, { input: { identifiers: { user_id: `buyer-${tag}` } } }, ws.keys.ingest);
+    const profileId = who.data!.identify.profile.id;
+    await t.app.runtime.registry.get(EXPERIMENTS).recordExposures(ws.id, [{ campaignId, experimentId, profileId, variantKey: "b", templateVersion: "v1" }]);
+    const { client } = wsClient(t.url, ws.keys.analyst);
+    const sub = collect<{ experimentResultsUpdated: { arms: { key: string; conversions: number }[] } }>(
+      client,
+      `subscription($id: ID!) { experimentResultsUpdated(experimentId: $id) { arms { key conversions } } }`,
+      { id: experimentId },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const tracked = await t.gql<{ trackEvents: { accepted: number } }>(
+      `mutation($events: [EventInput!]!) { trackEvents(events: $events) { accepted } }`,
+      { events: [{ messageId: `order-${tag}`, type: "purchase", userId: `buyer-${tag}`, properties: { orderId: `o-${tag}`, total: 30, currency: "EUR", lineItems: [{ itemId: "sku-1", quantity: 1, price: 30 }] } }] },
+      ws.keys.ingest,
+    );
+    expect(tracked.data!.trackEvents.accepted).toBe(1);
+    await sub.next(1, 8000);
+    expect(sub.received.at(-1)!.experimentResultsUpdated.arms.find((a) => a.key === "b")!.conversions).toBe(1);
+    sub.dispose();
+    await client.dispose();
+  });
+
   it("should be NOT_FOUND for another workspace's campaign and FORBIDDEN for the ingest role", async () => {
     const { campaignId } = await experimentWithSend(0, 2);
     const other = await t.createWorkspace("report-other");
