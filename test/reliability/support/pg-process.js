@@ -15,9 +15,14 @@ async function main() {
   process.stdout.write("STARTED\n");
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
-    if (line === "stop") await pg.stop(), process.stdout.write("STOPPED\n");
-    else if (line === "start") await pg.start(), process.stdout.write("STARTED\n");
-    else if (line === "exit") break;
+    if (line === "exit") break;
+    if (line === "stop") {
+      await pg.stop();
+      process.stdout.write("STOPPED\n");
+    } else if (line === "start") {
+      await pg.start();
+      process.stdout.write("STARTED\n");
+    }
   }
   await pg.stop().catch(() => undefined);
   process.exit(0);
