@@ -28,6 +28,8 @@ export interface KindredConfig {
   encryptionKeys: string[];
   runWorker: boolean;
   dbPoolSize: number;
+  /** Public base URL of tracking links and previews (rendering). */
+  publicUrl: string | undefined;
   /** Largest catalog EASE may be trained on (its B matrix is items × items floats). */
   easeMaxItems: number;
   /** Cron of the prediction refresh (batch scores, drift check, retrain-if-better); empty = off. */
@@ -95,6 +97,7 @@ export const CONFIG_VARIABLES = {
   encryptionKeys: { name: "KINDRED_ENCRYPTION_KEYS", description: "comma-separated base64 32-byte keys for personal data, newest first; generated under KINDRED_DATA_DIR outside production", default: undefined, parse: str },
   runWorker: { name: "KINDRED_RUN_WORKER", description: "run background jobs inside `kindred serve`", default: "true", parse: bool },
   dbPoolSize: { name: "KINDRED_DB_POOL_SIZE", description: "PostgreSQL connection pool size", default: "10", parse: int(1, 500) },
+  publicUrl: { name: "KINDRED_PUBLIC_URL", description: "public base URL of tracking links in rendered emails (default http://localhost:$PORT)", default: undefined, parse: (raw: string) => { if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(raw)) throw new Error("must be an absolute http(s) URL without query"); return raw.replace(/\/+$/, ""); } },
   predictionsRefreshCron: { name: "KINDRED_PREDICTIONS_REFRESH_CRON", description: "cron of the scheduled prediction refresh (scores to computed traits, drift check, retrain activated only if at least as good); empty = off", default: "", parse: cronOrEmpty },
   easeMaxItems: { name: "KINDRED_EASE_MAX_ITEMS", description: "largest catalog (items) EASE may be trained on; B is items × items float32 (10,000 items = 400 MB)", default: "10000", parse: int(10, 50_000) },
 } satisfies Record<string, VariableSpec<unknown>>;
@@ -170,6 +173,7 @@ export function loadConfig(env: Env = process.env): KindredConfig {
     encryptionKeys: keys,
     runWorker: read(v.runWorker)!,
     dbPoolSize: read(v.dbPoolSize)!,
+    publicUrl: read(v.publicUrl),
     easeMaxItems: read(v.easeMaxItems)!,
     predictionsRefreshCron: read(v.predictionsRefreshCron) ?? "",
   };

@@ -56,11 +56,9 @@ export class RenderContextLoader {
   }
 
   /** Experiment arms for every recipient (holdouts get the fallback), when experiments are installed. */
-  async assignments(request: LoadRequest): Promise<Map<string, ProfileData>> {
-    const into = new Map<string, ProfileData>();
+  async assignments(request: LoadRequest, into: Map<string, ProfileData>): Promise<void> {
     const adapter = this.adapters.get("experiments")!;
     if (request.profileIds.length && adapter.available()) await adapter.load(request, into);
-    return into;
   }
 
   /** Runs the adapters a template references, in parallel, each once for the whole batch. */

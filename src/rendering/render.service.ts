@@ -71,15 +71,20 @@ export class RenderService {
     const campaignId = options.campaignId ?? null;
     const context = options.context ?? {};
     const t0 = performance.now();
-    const profiles = await this.loader.profiles(workspaceId, askedIds);
+    // two round trips per batch: profiles with consent, then experiment arms with the referenced sources
+    const [profiles, consentAsked] = await Promise.all([this.loader.profiles(workspaceId, askedIds), this.loader.consent(workspaceId, askedIds)]);
     const T1 = performance.now();
     const problems: RenderProblem[] = askedIds.filter((id) => !profiles.has(id)).map((profileId) => ({ profileId, message: "profile not found" }));
-    const ids = [...new Set([...profiles.values()].map((p) => p.id))];
+    const consent = new Map<string, boolean>();
+    for (const [askedId, profile] of profiles) consent.set(profile.id, consentAsked.get(askedId) === true && consent.get(profile.id) !== false);
+    const ids = [...consent.keys()];
     const request = { workspaceId, profileIds: ids, recommendations: compiled.recommendations, templateId: compiled.templateId, campaignId };
-    const [consent, data] = await Promise.all([this.loader.consent(workspaceId, ids), this.loader.assignments(request)]);
-    const personal = ids.filter((id) => consent.get(id) === true && !data.get(id)?.assignment?.holdout);
+    const consenting = ids.filter((id) => consent.get(id));
+    const data = new Map<string, ProfileData>();
     const T2 = performance.now();
-    await this.loader.load({ ...request, profileIds: personal }, compiled.sources, data);
+    // holdouts' sources load with the rest (the arms arrive in the same round trip) and are never rendered
+    await Promise.all([this.loader.assignments(request, data), this.loader.load({ ...request, profileIds: consenting }, compiled.sources, data)]);
+    const personal = consenting.filter((id) => !data.get(id)?.assignment?.holdout);
     const T3 = performance.now();
     const personalSet = new Set(personal);
     const now = this.clock.now();
@@ -97,7 +102,7 @@ export class RenderService {
     }
     const T4 = performance.now();
     await this.recordExposures(workspaceId, compiled, campaignId, rendered);
-    this.logger.debug({ ms: { profiles: T1 - t0, consentAndArms: T2 - T1, sources: T3 - T2, render: T4 - T3 }, recipients: askedIds.length }, "render batch phases");
+    this.logger.debug({ ms: { profilesAndConsent: T1 - t0, armsAndSources: T3 - T2, render: T4 - T3 }, recipients: askedIds.length }, "render batch phases");
     return { rendered, problems };
   }
 

@@ -22,7 +22,7 @@ export const RENDERING = new ServiceKey<RenderingServices>("rendering");
 
 /** Public base of tracking links: KINDRED_PUBLIC_URL when configured, else the local server. */
 function publicUrlOf(config: { port: number; publicUrl?: string }): string {
-  return (config.publicUrl ?? `http://localhost:${config.port || 4000}`).replace(/\/+$/, "");
+  return config.publicUrl ?? `http://localhost:${config.port || 4000}`;
 }
 
 /** Templates (MJML + Liquid), content blocks, compile cache, batch renders, tracking links and previews. */
