@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
-import { ArrayMaxSize, IsOptional, MaxLength } from "class-validator";
+import { IsOptional, MaxLength } from "class-validator";
 import { ConnectionType } from "../common/pagination";
 import { StoredEvent } from "./event.entity";
 import { EventProblem, RejectedEvent } from "./rejected-event.entity";
@@ -62,12 +62,6 @@ export class RejectedEventFilter {
   @Field(() => String, { nullable: true, description: "Reason code, e.g. timestamp_in_future" }) @IsOptional() @MaxLength(64) reason?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(100) type?: string | null;
   @Field(() => String, { nullable: true, description: "api or import" }) @IsOptional() @MaxLength(20) source?: string | null;
-  @Field(() => Date, { nullable: true }) since?: Date | null;
-}
-
-@InputType()
-export class ProfileEventsFilter {
-  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(50) types?: string[] | null;
   @Field(() => Date, { nullable: true }) since?: Date | null;
 }
 

@@ -19,7 +19,7 @@ describe("profile queries, quarantine, custom types and subscriptions", () => {
 
   it("should page a profile's events newest first, filtered by type", async () => {
     const [first] = await track(Array.from({ length: 5 }, (_, i) => ({ messageId: `pq-${i}`, type: i % 2 ? "search" : "page_view", userId: "pager", occurredAt: new Date(Date.now() - (10 - i) * 60_000).toISOString(), properties: i % 2 ? { query: `q${i}` } : {} })));
-    const Q = `query($id: ID!, $after: String) { profile(id: $id) { events(first: 2, after: $after, filter: { types: ["page_view"] }) { edges { node { messageId type } } pageInfo { hasNextPage endCursor } } } }`;
+    const Q = `query($id: ID!, $after: String) { profile(id: $id) { events(first: 2, after: $after, types: ["page_view"]) { edges { node { messageId type } } pageInfo { hasNextPage endCursor } } } }`;
     type Page = { profile: { events: { edges: { node: { messageId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
     const p1 = (await a.gql<Page>(Q, { id: first.profileId }, ws.keys.analyst)).data!.profile.events;
     expect(p1.edges.map((e) => e.node.messageId)).toEqual(["pq-4", "pq-2"]);
