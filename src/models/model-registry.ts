@@ -51,6 +51,8 @@ export function signatureOf(bytes: Uint8Array): { inputs: TensorSpec[]; outputs:
  */
 export class ModelRegistry {
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  /** workspace|kind of each loaded session, so activations can release what no longer serves. */
+  private readonly sessionKinds = new Map<string, string>();
   private readonly activeCache = new Map<string, Promise<ModelVersion | null>>();
 
   constructor(
@@ -110,6 +112,7 @@ export class ModelRegistry {
       featureMapping: declaration.featureMapping ?? null,
     });
     this.sessions.set(version.id, Promise.resolve(session));
+    this.sessionKinds.set(version.id, `${workspaceId}|${version.kind}`);
     return version;
   }
 
@@ -157,7 +160,7 @@ export class ModelRegistry {
     });
     this.activeCache.delete(`${workspaceId}|${version.kind}`);
     this.bus.publish("model.activated", { workspaceId, kind: version.kind, versionId: version.id, previousVersionId: previousId });
-    if (previousId) this.releaseLater(previousId, rollback);
+    this.releaseStale(`${workspaceId}|${version.kind}`, new Set([version.id, ...(rollback ? [] : previousId ? [previousId] : [])]));
     this.logger.info({ workspaceId, kind: version.kind, version: version.version, by, rollback }, "model activated");
     return this.get(workspaceId, version.id);
   }
@@ -187,25 +190,28 @@ export class ModelRegistry {
   }
 
   /** The one InferenceSession of a version, loaded on first use and shared. */
-  session(version: Pick<ModelVersion, "id" | "workspaceId">): Promise<ort.InferenceSession> {
+  session(version: Pick<ModelVersion, "id" | "workspaceId"> & { kind?: string }): Promise<ort.InferenceSession> {
     let hit = this.sessions.get(version.id);
     if (!hit) {
       hit = this.artifact(version).then((bytes) => loadSession(bytes));
       this.sessions.set(version.id, hit);
+      if (version.kind) this.sessionKinds.set(version.id, `${version.workspaceId}|${version.kind}`);
       hit.catch(() => this.sessions.delete(version.id));
     }
     return hit;
   }
 
-  // The replaced version stays loaded for a while (in-flight requests, quick rollback); retired ones are released.
-  private releaseLater(versionId: string, release: boolean): void {
-    if (!release) return;
-    const timer = setTimeout(() => {
+  // Keeps the active session and (after a plain activation) the one it replaced, for a quick rollback;
+  // the others of that kind are released after a grace period for in-flight runs.
+  private releaseStale(kindKey: string, keep: Set<string>): void {
+    for (const [versionId, key] of this.sessionKinds) {
+      if (key !== kindKey || keep.has(versionId)) continue;
       const hit = this.sessions.get(versionId);
       this.sessions.delete(versionId);
-      void hit?.then((s) => s.release()).catch(() => undefined);
-    }, 30_000);
-    timer.unref();
+      this.sessionKinds.delete(versionId);
+      const timer = setTimeout(() => void hit?.then((session) => session.release()).catch(() => undefined), 30_000);
+      timer.unref();
+    }
   }
 
   /** Releases every loaded session (shutdown). */
