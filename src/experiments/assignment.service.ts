@@ -6,6 +6,7 @@ import { campaignIdOf, isCampaignKey } from "./campaign-key";
 import { HOLDOUT_KEY, type ExperimentVariant } from "./experiment.entity";
 import type { ExperimentsService, ExposureInput, RenderAssignment } from "./experiments.contract";
 import type { ResultsNotifier } from "./results-notifier";
+import { assignmentsCreated, exposuresRecorded } from "./experiments.metrics";
 
 interface RunningRow {
   id: string;
@@ -43,11 +44,14 @@ export class AssignmentService implements ExperimentsService {
               INSERT INTO experiment_assignments (workspace_id, experiment_id, profile_id, variant_key)
               SELECT $1, $2, profile_id, variant_key FROM input
               ON CONFLICT DO NOTHING RETURNING profile_id, variant_key)
-       SELECT a.profile_id, a.variant_key FROM experiment_assignments a JOIN input i USING (profile_id)
-        WHERE a.workspace_id = $1 AND a.experiment_id = $2`,
+       SELECT a.profile_id, a.variant_key, false AS created FROM experiment_assignments a JOIN input i USING (profile_id)
+        WHERE a.workspace_id = $1 AND a.experiment_id = $2
+       UNION ALL SELECT profile_id, variant_key, true FROM inserted`,
       [workspaceId, experiment.id, ids, keys],
-    )) as { profile_id: string; variant_key: string }[];
+    )) as { profile_id: string; variant_key: string; created: boolean }[];
+    // The snapshot shows rows stored before this statement; `inserted` adds the new ones.
     const stored = new Map(rows.map((r) => [r.profile_id, r.variant_key]));
+    assignmentsCreated.inc(rows.filter((r) => r.created).length);
     ids.forEach((id, i) => {
       const variantKey = stored.get(id) ?? keys[i];
       result.set(id, { experimentId: experiment.id, variantKey, holdout: variantKey === HOLDOUT_KEY, overrides: overridesFor(experiment.variants, variantKey) });
@@ -93,6 +97,7 @@ export class AssignmentService implements ExperimentsService {
         valid.map((e) => (isUuid(e.campaignId) ? null : e.campaignId)),
       ],
     )) as { experiment_id: string | null }[];
+    exposuresRecorded.inc(rows.length);
     for (const experimentId of new Set(rows.map((r) => r.experiment_id))) if (experimentId) this.notifier.notify(workspaceId, experimentId);
     return { recorded: rows.length, problems };
   }

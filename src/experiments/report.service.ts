@@ -2,13 +2,14 @@ import type { DataSource } from "typeorm";
 import { assertUuid } from "../common/validation";
 import type { WorkspaceScope } from "../db/workspace-scope";
 import { campaignOf } from "./campaign.service";
-import { Experiment, ExperimentMetric, HOLDOUT_KEY } from "./experiment.entity";
+import { Experiment, ExperimentMetric, ExperimentStatus, HOLDOUT_KEY } from "./experiment.entity";
 import { analyze, plannedShares, type AnalysisConfig, type ArmAggregate, type ArmResult } from "./report-analysis";
 import { armsSql, reportParams, segmentArmsSql, type AggregateRow, type ReportScope } from "./report.sql";
 import type { ArmReport, BanditArm, CampaignReport, ExperimentResults, LiftStat, SegmentBreakdown } from "./report.types";
 import { thompsonAllocation } from "./stats/bayes";
 import type { MetricComparison } from "./report-analysis";
 import { verdict } from "./verdict";
+import { reportDuration } from "./experiments.metrics";
 
 const MAX_SEGMENTS = 10;
 
@@ -61,6 +62,11 @@ function configOf(experiment: Experiment | null): AnalysisConfig {
   };
 }
 
+function stoppedNote(experiment: Experiment | null): string {
+  if (experiment?.status !== ExperimentStatus.STOPPED) return "";
+  return experiment.winnerKey ? `Stopped; "${experiment.winnerKey}" was declared the winner. ` : "Stopped without a declared winner. ";
+}
+
 /** Experiment results and campaign reports: aggregated in SQL, analysed by the pure statistics. */
 export class ReportService {
   private hasSegments: Promise<boolean> | null = null;
@@ -72,7 +78,9 @@ export class ReportService {
   async experimentResults(scope: WorkspaceScope, id: string, segmentIds: string[] | null = null): Promise<ExperimentResults> {
     assertUuid(id, "id");
     const experiment = await scope.get(Experiment, { id }, "Experiment", id);
+    const stopTimer = reportDuration.startTimer({ kind: "experiment" });
     const rows = (await this.dataSource.query(armsSql("experiment"), reportParams("experiment", scope.workspaceId, id, null))) as AggregateRow[];
+    stopTimer();
     return this.section(experiment, rows.map(toAggregate), { scope: "experiment", id, experimentId: id, segmentIds });
   }
 
@@ -91,7 +99,9 @@ export class ReportService {
   async campaignReport(scope: WorkspaceScope, idOrKey: string, segmentIds: string[] | null = null): Promise<CampaignReport> {
     const campaign = await campaignOf(scope, idOrKey);
     const id = campaign.id;
+    const stopTimer = reportDuration.startTimer({ kind: "campaign" });
     const rows = (await this.dataSource.query(armsSql("campaign"), reportParams("campaign", scope.workspaceId, id, campaign))) as AggregateRow[];
+    stopTimer();
     const experimentIds = [...new Set(rows.map((r) => r.experiment_id))];
     const ids = experimentIds.filter((e): e is string => !!e);
     const experiments = new Map((ids.length ? await scope.find(Experiment, { where: ids.map((eid) => ({ id: eid })) }) : []).map((e) => [e.id, e]));
@@ -169,7 +179,7 @@ export class ReportService {
       alpha: config.alpha,
       arms: analysis.arms.map(toArmReport),
       srm: analysis.srm ? { keys: analysis.srm.keys, observed: analysis.srm.observed, expected: analysis.srm.expected, statistic: analysis.srm.statistic, pValue: analysis.srm.pValue, alarm: analysis.srm.alarm } : null,
-      verdict: verdict(analysis, config),
+      verdict: `${stoppedNote(experiment)}${verdict(analysis, config)}`,
       computedAt: new Date(),
       source,
     };

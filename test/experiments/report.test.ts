@@ -132,6 +132,10 @@ describe("campaign reports and experiment results", () => {
     expect(res.data!.experimentResults.srm.observed).toEqual([280, 120]);
     expect(res.data!.experimentResults.srm.alarm).toBe(true);
     expect(res.data!.experimentResults.verdict).toMatch(/^Sample ratio mismatch/);
+    await t.gql(`mutation($id: ID!) { stopExperiment(input: { id: $id, winnerKey: "a" }) { experiment { status } } }`, { id: experimentId }, ws.keys.editor);
+    const stopped = await t.gql<{ experimentResults: { status: string; verdict: string } }>(`query($id: ID!) { experimentResults(id: $id) { status verdict } }`, { id: experimentId }, ws.keys.analyst);
+    expect(stopped.data!.experimentResults.status).toBe("STOPPED");
+    expect(stopped.data!.experimentResults.verdict).toMatch(/^Stopped; "a" was declared the winner\. Sample ratio mismatch/);
   });
 
   it("should give most of the next sends to the better subject line when the bandit is asked", async () => {
