@@ -5,7 +5,7 @@ import { diversify } from "./diversity";
 import { catalogMask, passesCatalog, PURCHASE_TYPES, personalExclusions, SENT_TYPES, staticFilterKey, type HistoryEvent } from "./filters";
 import { blend, DEFAULT_HYBRID, repeatList, type ComponentList, type HybridWeights, type ScoreSource } from "./hybrid";
 import { reasonFor } from "./reasons";
-import type { RecRuntime, UserHistory, UserMask } from "./rec-runtime";
+import type { RecRuntime, ScoredList, UserHistory, UserMask } from "./rec-runtime";
 import type { RecItem, RecRequest, RecResult } from "./types";
 
 /** An active model ready to score: runtime, version and how it weights events. */
@@ -26,11 +26,14 @@ export interface ScoringInput {
 }
 
 const COLLABORATIVE = ["ALS", "EASE", "ITEM_KNN"];
+/** How deep the shared popularity ranking goes before each person's exclusions are removed. */
+const POPULAR_DEPTH = 1000;
 const REPEAT_TYPES = new Set([...PURCHASE_TYPES, "add_to_cart", "cart", "product_added"]);
 
 /** Scores batches of requests: one ONNX run per model for the whole batch, then blending, filters, diversity and reasons. */
 export class Recommender {
   private readonly masks = new Map<string, Float32Array>();
+  private readonly popular = new WeakMap<Float32Array, Promise<ScoredList>>();
 
   constructor(private readonly hybrid: HybridWeights = DEFAULT_HYBRID) {}
 
@@ -52,7 +55,7 @@ export class Recommender {
         jobs.push({ at, history, mask: this.maskFor(model, input, catalog, now), k: input.req.n * 4 + 20 });
       });
       if (!jobs.length) continue;
-      const scored = await model.rt.score(jobs.map((j) => j.history), jobs.map((j) => j.mask), Math.max(...jobs.map((j) => j.k)));
+      const scored = kind === "POPULAR" ? await this.popularLists(model, jobs) : await model.rt.score(jobs.map((j) => j.history), jobs.map((j) => j.mask), Math.max(...jobs.map((j) => j.k)));
       const byInput = new Map<number, { ids: string[]; scores: Float32Array }>();
       jobs.forEach((job, r) => {
         if (COLLABORATIVE.includes(kind)) covered.add(job.at);
@@ -64,6 +67,28 @@ export class Recommender {
       lists.set(kind, byInput);
     }
     return inputs.map((input, at) => this.compose(input, at, wanted[at], lists, models, catalog.byId, now));
+  }
+
+  /**
+   * Popularity is the same for everyone under one catalog filter: rank once per filter (ONNX, cached with
+   * the mask) and drop each person's exclusions in TypeScript, instead of a [batch, items] run per batch.
+   */
+  private async popularLists(model: LoadedModel, jobs: { mask: UserMask; k: number }[]): Promise<ScoredList[]> {
+    return Promise.all(
+      jobs.map(async (job) => {
+        const { base, masked } = job.mask as { base: Float32Array; masked: ArrayLike<number> };
+        let ranked = this.popular.get(base);
+        if (!ranked) {
+          ranked = model.rt.score([{ items: [], weights: [] }], [base], POPULAR_DEPTH).then((r) => r[0]);
+          this.popular.set(base, ranked);
+        }
+        const { indices, scores } = await ranked;
+        const skip = new Set(Array.from(masked));
+        const keep: number[] = [];
+        for (let i = 0; i < indices.length && keep.length < job.k; i++) if (!skip.has(indices[i])) keep.push(i);
+        return { indices: Int32Array.from(keep, (i) => indices[i]), scores: Float32Array.from(keep, (i) => scores[i]) };
+      }),
+    );
   }
 
   /** Fallback chain per strategy: the model itself (or AUTO's mix), then content, then popular. */
