@@ -59,7 +59,14 @@ exited AS (
     AND NOT EXISTS (SELECT 1 FROM matched m WHERE m.id = sm.profile_id)
   RETURNING sm.profile_id
 )`;
-  return countsOnly
-    ? `${sql}\nSELECT (SELECT count(*) FROM entered)::int AS entered, (SELECT count(*) FROM exited)::int AS exited`
-    : `${sql}\nSELECT true AS entered, profile_id FROM entered UNION ALL SELECT false AS entered, profile_id FROM exited`;
+  if (countsOnly) return `${sql}\nSELECT (SELECT count(*) FROM entered)::int AS entered, (SELECT count(*) FROM exited)::int AS exited`;
+  // The incremental path also moves the stored size in the same round trip, and only when something changed.
+  return `${sql},
+sized AS (
+  UPDATE segments s SET member_count = s.member_count + (SELECT count(*) FROM entered)::int - (SELECT count(*) FROM exited)::int
+  WHERE s.workspace_id = $1 AND s.id = ${segment} AND EXISTS (SELECT 1 FROM entered UNION ALL SELECT 1 FROM exited)
+  RETURNING s.member_count
+)
+SELECT true AS entered, profile_id, (SELECT member_count FROM sized) AS size FROM entered
+UNION ALL SELECT false AS entered, profile_id, (SELECT member_count FROM sized) AS size FROM exited`;
 }

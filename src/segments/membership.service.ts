@@ -7,6 +7,8 @@ import type { Segment } from "./segment.entity";
 import type { SegmentDefinitions } from "./segment-definitions";
 import type { TraitCatalogService } from "./trait-catalog";
 
+const PARALLEL = 3;
+
 /** One profile entering or leaving one segment. */
 export interface MembershipChange {
   segmentId: string;
@@ -58,11 +60,9 @@ export class MembershipService {
     const changes: MembershipChange[] = [];
     for (const segment of segments) {
       const statement = membershipStatement({ workspaceId, segmentId: segment.id, condition: segment.condition!, catalog, segments: infos, now, profileIds, eventId });
-      const rows = (await manager.query(statement.sql, statement.params)) as { entered: boolean; profile_id: string }[];
+      const rows = (await manager.query(statement.sql, statement.params)) as { entered: boolean; profile_id: string; size: number }[];
       if (!rows.length) continue;
-      const delta = rows.reduce((sum, r) => sum + (r.entered ? 1 : -1), 0);
-      const updated = (await manager.query(`UPDATE segments SET member_count = member_count + $3 WHERE workspace_id = $1 AND id = $2 RETURNING member_count`, [workspaceId, segment.id, delta])) as unknown[];
-      const size = sizeFrom(updated);
+      const size = rows[0].size;
       const at = now.toISOString();
       for (const row of rows) {
         changes.push({ segmentId: segment.id, profileId: row.profile_id, entered: row.entered });
@@ -91,13 +91,19 @@ export class MembershipService {
         groups.set(key, group);
       }
     }
-    for (const g of groups.values()) {
-      try {
-        all.push(...(await this.evaluate(manager, g.workspaceId, [g.segment], [...g.profiles], g.eventId)));
-      } catch (error) {
-        // One failing segment must not fail the ingestion request or the other segments; the window job and recompute repair it.
-        this.kernel.logger.error({ err: error, segmentId: g.segment.id, workspaceId: g.workspaceId }, "segment evaluation failed");
-      }
+    // Segments are independent statements: run a few at once to shorten the request.
+    const pending = [...groups.values()];
+    for (let i = 0; i < pending.length; i += PARALLEL) {
+      const batch = pending.slice(i, i + PARALLEL).map(async (g) => {
+        try {
+          return await this.evaluate(manager, g.workspaceId, [g.segment], [...g.profiles], g.eventId);
+        } catch (error) {
+          // One failing segment must not fail the ingestion request or the other segments; the window job and recompute repair it.
+          this.kernel.logger.error({ err: error, segmentId: g.segment.id, workspaceId: g.workspaceId }, "segment evaluation failed");
+          return [];
+        }
+      });
+      for (const changes of await Promise.all(batch)) all.push(...changes);
     }
     return all;
   }

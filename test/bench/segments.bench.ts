@@ -107,6 +107,7 @@ export const suite: BenchSuite = {
       // What the segments hook itself added to those requests (A's own histogram).
       const metrics = await (await fetch(a.url.replace("/graphql", "/metrics"))).text();
       const metric = (name: string) => Number(/^(\S+) (\S+)$/m.exec(metrics.split("\n").find((l) => l.startsWith(name + " ")) ?? "")?.[2] ?? NaN);
+      log(`  segment hook histogram: ${metrics.split("\n").filter((l) => l.startsWith("kindred_segment_hook_seconds_bucket")).map((l) => l.replace(/^.*le="([^"]+)"} (\d+)$/, "≤$1s:$2")).join(" ")}`);
       const hookMeanMs = (metric("kindred_segment_hook_seconds_sum") / metric("kindred_segment_hook_seconds_count")) * 1000;
       latencies.sort((x, y) => x - y);
       responses.sort((x, y) => x - y);

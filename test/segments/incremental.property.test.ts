@@ -82,6 +82,8 @@ describe("incremental membership", () => {
           }
         }
         const incremental = await ds.query(`SELECT profile_id FROM segment_memberships WHERE segment_id = $1 AND exited_at IS NULL ORDER BY 1`, [segment.id]);
+        const [{ member_count: stored }] = await ds.query(`SELECT member_count FROM segments WHERE id = $1`, [segment.id]);
+        expect(stored).toBe(incremental.length);
         const full = await memberships.recompute(ws.id, segment.id);
         expect({ entered: full.entered, exited: full.exited }).toEqual({ entered: 0, exited: 0 });
         expect(full.size).toBe(incremental.length);
