@@ -119,6 +119,9 @@ export const suite: BenchSuite = {
       log(`warm-up predictions: ${warm.non2xx} non-2xx`);
       log(`floor: { viewer { role } }, 32 connections, ${seconds}s`);
       const floor = await load({ url: server.url, key: server.adminKey, body: TRIVIAL_QUERY, seconds });
+      log(`profile(id) { id } alone (the lookup the predictions field sits on), 32 connections, ${seconds}s`);
+      const lookupRequests = data.profileIds.slice(0, 500).map((id) => ({ method: "POST" as const, body: JSON.stringify({ query: "query($id: ID!) { profile(id: $id) { id } }", variables: { id } }) }));
+      const lookup = await autocannon({ url: server.url, connections: 32, duration: seconds, headers: { "content-type": "application/json", authorization: `Bearer ${server.adminKey}` }, requests: lookupRequests });
       log(`profile.predictions, 32 connections, ${seconds}s`);
       const result = await autocannon({ url: server.url, connections: 32, duration: seconds, headers: { "content-type": "application/json", authorization: `Bearer ${server.adminKey}` }, requests });
       return {
@@ -131,6 +134,8 @@ export const suite: BenchSuite = {
         floor_rps: floor.rps,
         ratio_to_floor: Number((result.latency.p99 / Math.max(1, floor.p99_ms)).toFixed(2)),
         rps_ratio_to_floor: Number((result.requests.average / Math.max(1, floor.rps)).toFixed(3)),
+        profile_lookup_p99_ms: lookup.latency.p99,
+        profile_lookup_rps: Math.round(lookup.requests.average),
         served_profiles: profiles,
         train_seconds: Number(data.trainSeconds.toFixed(1)),
         connections: 32,
