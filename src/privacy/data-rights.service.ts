@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import type { DomainBus } from "../common/bus";
 import { NotFoundError } from "../common/errors";
 import type { AuditWriter } from "../workspaces/audit-writer";
 import type { PrivacyCrypto } from "./crypto/privacy-crypto";
@@ -22,6 +23,13 @@ export interface ErasureResult {
 
 export const EXPORT_FORMAT = "kindred.profile-export/v1";
 
+declare module "../common/bus" {
+  interface DomainEvents {
+    /** A person was erased: model modules drop these profile ids from served factors and the next training. */
+    "privacy.profileErased": { profileIds: string[] };
+  }
+}
+
 /**
  * Data-subject rights: export everything held about a person as one document, erase it all
  * (keeping only keyed hashes of the identifiers), and suppress re-creation by later events.
@@ -33,6 +41,7 @@ export class DataRightsService {
     private readonly crypto: PrivacyCrypto,
     private readonly audit: AuditWriter,
     private readonly now: () => Date,
+    private readonly bus?: DomainBus,
   ) {}
 
   /** The live profile and every profile merged into it; null when none exists. */
@@ -78,6 +87,7 @@ export class DataRightsService {
       const rowsRemoved = await this.hooks.eraseAll(subject, m);
       return { profileId: subject.profileIds[0], profileIds: subject.profileIds, identifiersHashed: tokens.length, rowsRemoved };
     });
+    this.bus?.publish("privacy.profileErased", { workspaceId, profileIds: result.profileIds.slice(0, 150) });
     await this.audit.append({
       workspaceId,
       at: this.now(),

@@ -29,7 +29,7 @@ export const dataRightsModule: KindredModule = {
     // Tables of higher modules, covered here with plain SQL so they need not know about privacy.
     hooks.register("segments", segmentsHook);
     hooks.register("experiments", experimentsHook);
-    const rights = new DataRightsService(kernel.dataSource, hooks, crypto, modules.get(AUDIT_LOG), () => kernel.clock.now());
+    const rights = new DataRightsService(kernel.dataSource, hooks, crypto, modules.get(AUDIT_LOG), () => kernel.clock.now(), kernel.bus);
     const retention = new RetentionService(kernel.dataSource);
     modules.provide(PRIVACY_CRYPTO, crypto);
     modules.provide(PRIVACY_HOOKS, hooks);

@@ -27,7 +27,11 @@ export function checkSubscription(query: string | DocumentNode, operationName: s
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
   );
-  if (!operation || operation.operation !== "subscription") return null;
+  if (!operation) return null;
+  // Queries and mutations over the socket would skip the HTTP path's audit trail, cost limit and rate limit.
+  if (operation.operation !== "subscription") {
+    return [new GraphQLError(`Only subscriptions are served over WebSocket; send ${operation.operation === "mutation" ? "mutations" : "queries"} to POST /graphql`, { extensions: { code: "BAD_REQUEST" } })];
+  }
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind !== Kind.FIELD) continue;
     const allowed = roles.get(selection.name.value);

@@ -96,6 +96,21 @@ describe("hostile documents and transports", () => {
     await Promise.all(clients.map((c) => c.closed));
   });
 
+  it("should refuse queries and mutations over WebSocket, which would bypass audit, cost and rate limits", async () => {
+    const c = await open({ authorization: `Bearer ${ws.keys.admin}` });
+    expect(await c.acked).toBe(true);
+    c.socket.send(JSON.stringify({ id: "m", type: "subscribe", payload: { query: `mutation { createApiKey(input: { name: "over-ws", role: ANALYST }) { secret } }` } }));
+    c.socket.send(JSON.stringify({ id: "q", type: "subscribe", payload: { query: `{ viewer { role } }` } }));
+    const deadline = Date.now() + HANG_MS;
+    while (c.messages.filter((m) => (m as { type: string }).type === "error").length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const errors = c.messages.filter((m) => (m as { type: string }).type === "error") as { id: string; payload: { extensions: { code: string } }[] }[];
+    expect(errors.map((e) => [e.id, e.payload[0].extensions.code]).sort()).toEqual([["m", "BAD_REQUEST"], ["q", "BAD_REQUEST"]]);
+    expect(c.messages.some((m) => (m as { type: string }).type === "next")).toBe(false);
+    c.socket.close();
+    const keys = await t.gql<{ apiKeys: { edges: { node: { name: string } }[] } }>(`{ apiKeys(first: 100) { edges { node { name } } } }`, {}, ws.keys.admin);
+    expect(keys.data!.apiKeys.edges.map((e) => e.node.name)).not.toContain("over-ws");
+  });
+
   it("should keep answering when one connection floods subscribe messages", async () => {
     const c = await open({ authorization: `Bearer ${ws.keys.analyst}` });
     expect(await c.acked).toBe(true);
