@@ -4,9 +4,11 @@ import { MAX_TARGET_IDS, describeOperation, shouldAudit } from "./audit-describe
 const schema = buildSchema(`
   type Profile { id: ID! traits: String }
   type Segment { id: ID! name: String members: [Profile!]! }
+  type Event { id: ID! type: String }
+  type EventTypeDefinition { name: String }
   input EventInput { messageId: String userId: String type: String }
   input TrackInput { events: [EventInput!]! }
-  type Query { profile(id: ID!): Profile segment(id: ID!): Segment segments: [Segment!]! }
+  type Query { profile(id: ID!): Profile segment(id: ID!): Segment segments: [Segment!]! rejectedEvents: [Event!]! eventTypes: [EventTypeDefinition!]! }
   type Mutation { trackEvents(input: TrackInput!): Int deleteSegment(id: ID!): Int setEmail(profileId: ID!, email: String!): Int }
 `);
 
@@ -48,6 +50,8 @@ describe("describeOperation", () => {
   });
 
   it("should not audit reads when they touch no personal data", () => {
+    expect(summarize(`{ eventTypes { name } }`).personalData).toBe(false);
+    expect(summarize(`{ rejectedEvents { id } }`).personalData).toBe(true);
     const s = summarize(`{ segments { id name } }`);
     expect(s.personalData).toBe(false);
     expect(shouldAudit(s)).toBe(false);

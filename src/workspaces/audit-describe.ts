@@ -30,7 +30,9 @@ const ID_KEY = /^(id|ids|[a-z][A-Za-z0-9]*(Id|Ids))$/;
 const PERSONAL_ID_KEYS = new Set(["userId", "userIds", "anonymousId", "anonymousIds", "deviceId", "deviceIds", "externalId", "externalIds", "email", "phone"]);
 // Values that look like opaque ids; anything else (free text, e-mail addresses) is skipped.
 const ID_VALUE = /^[A-Za-z0-9._:-]{1,100}$/;
-const PERSONAL_TYPES = /^(Profile|Consent|RenderedEmail|RenderBatch|StoredEvent)/;
+// GraphQL types that carry a person's data: profiles, their events (live or quarantined),
+// consent, segment members, renders and recommendations made for them.
+const PERSONAL_TYPES = /^(Profile|Consent|Event$|EventConnection$|RejectedEvent|SegmentMember|RenderedEmail|RenderBatch|Recommendations$)/;
 const MAX_WALK = 20_000;
 
 function rootFields(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
