@@ -84,6 +84,11 @@ async function loadVarying(url: string, key: string, seconds: number, body: () =
   return { rps: Math.round(result.requests.average), p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx, requests: result.requests.total };
 }
 
+/** The round with the median throughput. */
+function median(results: LoadResult[]): LoadResult {
+  return [...results].sort((a, b) => a.rps - b.rps)[Math.floor(results.length / 2)];
+}
+
 const RECS = "query($p: ID!) { recommendations(profileId: $p, n: 10) { strategy modelVersion items { itemId score reason } } }";
 const RECS_UNCACHED = "query($p: ID!, $x: [String!]) { recommendations(profileId: $p, n: 10, filter: { excludeItemIds: $x }) { strategy modelVersion items { itemId score reason } } }";
 
@@ -104,10 +109,18 @@ export const suite: BenchSuite = {
       log(`warming up: one uncached answer per profile (${profiles.length})`);
       const warm = await loadVarying(server.url, server.adminKey, 0, () => ({ query: RECS, variables: { p: next() } }), profiles.length);
       await loadVarying(server.url, server.adminKey, 2, () => TRIVIAL_QUERY);
-      log(`floor: { viewer { role } }, ${seconds}s`);
-      const floor = await loadVarying(server.url, server.adminKey, seconds, () => TRIVIAL_QUERY);
-      log(`recommendations(n: 10), rotating ${profiles.length} profiles, ${seconds}s`);
-      const recs = await loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS, variables: { p: next() } }));
+      // Floor and recommendations alternate in rounds (medians reported): on a shared machine the load
+      // drifts within a minute, and a ratio of two measurements taken far apart would mostly show that drift.
+      const rounds = quick ? 1 : 3;
+      const floors: LoadResult[] = [];
+      const cached: LoadResult[] = [];
+      for (let r = 0; r < rounds; r++) {
+        log(`round ${r + 1}/${rounds}: floor { viewer { role } } then recommendations(n: 10) rotating ${profiles.length} profiles, ${seconds}s each`);
+        floors.push(await loadVarying(server.url, server.adminKey, seconds, () => TRIVIAL_QUERY));
+        cached.push(await loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS, variables: { p: next() } })));
+      }
+      const floor = median(floors);
+      const recs = median(cached);
       log(`recommendations(n: 10) with a unique filter per request (never cached), ${seconds}s`);
       let u = 0;
       const uncached = await loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS_UNCACHED, variables: { p: next(), x: [`nope-${u++}`] } }));
@@ -119,6 +132,7 @@ export const suite: BenchSuite = {
         floor_rps: floor.rps,
         floor_p99_ms: floor.p99_ms,
         ratio_to_floor: Number((recs.rps / floor.rps).toFixed(3)),
+        round_ratios: cached.map((c, r) => Number((c.rps / floors[r].rps).toFixed(3))),
         uncached_rps: uncached.rps,
         uncached_p50_ms: uncached.p50_ms,
         uncached_p99_ms: uncached.p99_ms,
