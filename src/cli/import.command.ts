@@ -22,7 +22,7 @@ export function formatSummary(s: ImportSummary): string {
 
 export const importCommand: CliCommand = {
   name: "import",
-  usage: `kindred import events|profiles|items <file.csv|.tsv|.ndjson[.gz]> --workspace <id|name> [--preset ${Object.keys(PRESETS).join("|")}] [--map col=field[:number|int|bool|unix|date] …] [--set field=value …] [--delimiter ,] [--encoding utf8|latin1] [--no-header] [--batch 2000] [--limit records] [--rows rows] [--json]`,
+  usage: `kindred import events|profiles|items <file.csv|.tsv|.ndjson[.gz]> --workspace <id|name> [--preset ${Object.keys(PRESETS).join("|")}] [--map col=field[:number|int|bool|unix|date] …] [--set field=value …] [--delimiter ,] [--encoding utf8|latin1] [--no-header] [--batch 10000] [--limit records] [--rows rows] [--json]`,
   summary: "bulk import through the same validation as the API (safe to re-run)",
   async run(args, { config, logger }) {
     const [, kind, file] = args.positional;
@@ -37,10 +37,11 @@ export const importCommand: CliCommand = {
     }
     const preset = option(args, "preset");
     if (!preset && !rules.length && !/\.(nd)?jsonl?(\.gz)?$/.test(file)) throw new CliError("give --preset or at least one --map col=field for delimited files");
-    const batch = Number(option(args, "batch") ?? 2000);
+    // Large batches: each profile's computed traits are rewritten once per batch, not once per event.
+    const batch = Number(option(args, "batch") ?? 10_000);
     const limit = option(args, "limit") ? Number(option(args, "limit")) : undefined;
     const rowLimit = option(args, "rows") ? Number(option(args, "rows")) : undefined;
-    if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new CliError("--batch must be an integer from 1 to 10000");
+    if (!Number.isInteger(batch) || batch < 1 || batch > 50_000) throw new CliError("--batch must be an integer from 1 to 50000");
     const runtime = await createRuntime(config, logger, { work: false, startJobs: false });
     try {
       const ref = requireOption(args, "workspace", "a workspace id or name (see `kindred workspaces list`)");

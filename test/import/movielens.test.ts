@@ -9,7 +9,7 @@ const DIR = `${__dirname}/../../../shared/datasets/ml-100k`;
 describe("import of MovieLens 100K", () => {
   let t: TestApp;
   let ws: TestWorkspace;
-  const request = (kind: ImportRequest["kind"], file: string, extra: Partial<ImportRequest> = {}): ImportRequest => ({ kind, file: `${DIR}/${file}`, workspaceId: ws.id, preset: "ml-100k", rules: [], sets: [], source: {}, batchSize: 2000, quiet: true, ...extra });
+  const request = (kind: ImportRequest["kind"], file: string, extra: Partial<ImportRequest> = {}): ImportRequest => ({ kind, file: `${DIR}/${file}`, workspaceId: ws.id, preset: "ml-100k", rules: [], sets: [], source: {}, batchSize: 10_000, quiet: true, ...extra });
   const query = (sql: string) => t.app.runtime.kernel.dataSource.query(sql, [ws.id]);
   const count = async (sql: string) => Number((await query(sql))[0].n);
 
