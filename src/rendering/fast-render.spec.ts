@@ -4,12 +4,14 @@ import type { Template } from "liquidjs";
 import { compileFast } from "./fast-render";
 import { htmlToText } from "./html-to-text";
 import { addOpenPixel, rewriteLinks } from "./link-tracking";
-import { createLiquid, recommendationKey } from "./liquid-engine";
+import { createLiquid, DEFAULT_LIMITS, recommendationKey } from "./liquid-engine";
 import { buildScope } from "./render-scope";
 import { NEWSLETTER_MJML, STARTER_BLOCKS } from "./starter-content";
 
-const html = createLiquid(true);
-const text = createLiquid(false);
+// equality is checked with a generous time limit: a loaded CI machine must not turn into a failed comparison
+const relaxed = { ...DEFAULT_LIMITS, renderMs: 60_000 };
+const html = createLiquid(true, relaxed);
+const text = createLiquid(false, relaxed);
 
 const SNIPPETS = [
   "{% assign n = profile.points | plus: 1 %}{{ n }}{% capture c %}[{{ profile.first_name | upcase }}]{% endcapture %}{{ c }}{{ c | size }}",
@@ -84,7 +86,8 @@ describe("compileFast", () => {
   });
 
   it("should stop at the render time limit when a template loops forever", () => {
-    const fast = compileFast(html, html.parse("{% for a in (1..100000) %}{% for b in (1..100000) %}{{ a }}{% endfor %}{% endfor %}"))!;
+    const strict = createLiquid(true);
+    const fast = compileFast(strict, strict.parse("{% for a in (1..100000) %}{% for b in (1..100000) %}{{ a }}{% endfor %}{% endfor %}"))!;
     expect(() => fast({})).toThrow(/limit exceeded/);
   });
 });

@@ -65,6 +65,15 @@ export class RenderContextLoader {
   async load(request: LoadRequest, sources: ReadonlySet<RenderSource>, into: Map<string, ProfileData>): Promise<void> {
     if (!request.profileIds.length) return;
     const wanted = [...this.adapters.values()].filter((a) => a.source !== "experiments" && sources.has(a.source) && a.available());
-    await Promise.all(wanted.map((a) => a.load(request, into)));
+    await Promise.all(
+      wanted.map(async (a) => {
+        const started = performance.now();
+        await a.load(request, into);
+        this.timings[a.source] = performance.now() - started;
+      }),
+    );
   }
+
+  /** Milliseconds the last batch spent per source (debug logging). */
+  readonly timings: Partial<Record<RenderSource, number>> = {};
 }

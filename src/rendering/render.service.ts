@@ -78,7 +78,8 @@ export class RenderService {
     const consent = new Map<string, boolean>();
     for (const [askedId, profile] of profiles) consent.set(profile.id, consentAsked.get(askedId) === true && consent.get(profile.id) !== false);
     const ids = [...consent.keys()];
-    const request = { workspaceId, profileIds: ids, recommendations: compiled.recommendations, templateId: compiled.templateId, campaignId };
+    const byId = new Map([...profiles.values()].map((p) => [p.id, p]));
+    const request = { workspaceId, profileIds: ids, recommendations: compiled.recommendations, templateId: compiled.templateId, campaignId, profiles: byId };
     const consenting = ids.filter((id) => consent.get(id));
     const data = new Map<string, ProfileData>();
     const T2 = performance.now();
@@ -102,7 +103,7 @@ export class RenderService {
     }
     const T4 = performance.now();
     await this.recordExposures(workspaceId, compiled, campaignId, rendered);
-    this.logger.debug({ ms: { profilesAndConsent: T1 - t0, armsAndSources: T3 - T2, render: T4 - T3 }, recipients: askedIds.length }, "render batch phases");
+    this.logger.debug({ ms: { profilesAndConsent: T1 - t0, armsAndSources: T3 - T2, render: T4 - T3, ...this.loader.timings }, recipients: askedIds.length }, "render batch phases");
     return { rendered, problems };
   }
 

@@ -93,7 +93,8 @@ async function seed(databaseUrl: string, workspaceId: string, profiles: number):
     [workspaceId],
   );
   const traits = Array.from({ length: profiles }, (_, i) => JSON.stringify(traitsFor(i)));
-  const computed = Array.from({ length: profiles }, (_, i) => JSON.stringify({ engagement_score: (i * 13) % 100 }));
+  // 90% carry the scores the predictions refresh job stores; the rest are scored online by the batch
+  const computed = Array.from({ length: profiles }, (_, i) => JSON.stringify({ engagement_score: (i * 13) % 100, ...(i % 10 ? { churn_risk: (i % 10) / 10, purchase_propensity: ((i * 7) % 10) / 10 } : {}) }));
   const rows = await db.query(`INSERT INTO profiles (workspace_id, traits, computed, known) SELECT $1, t::jsonb, c::jsonb, true FROM unnest($2::text[], $3::text[]) AS u(t, c) RETURNING id`, [workspaceId, traits, computed]);
   await db.end();
   return rows.rows.map((r: { id: string }) => r.id);

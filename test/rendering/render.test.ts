@@ -56,6 +56,7 @@ describe("render", () => {
     ids.xss = await insertProfile(db, ws.id, { first_name: "<script>alert(1)</script>", tier: "gold" });
     ids.denied = await insertProfile(db, ws.id, { first_name: "Dora", tier: "gold" });
     ids.french = await insertProfile(db, ws.id, { first_name: "Émile", locale: "fr-FR" });
+    ids.scored = await insertProfile(db, ws.id, { first_name: "Sam" }, { churn_risk: 0.9 });
     fixtures.segments.set(ids.full, ["cart-abandoners", "vip"]);
     fixtures.segments.set(ids.denied, ["cart-abandoners"]);
     fixtures.predictions.set(ids.full, { churn_risk: 0.8 });
@@ -117,6 +118,13 @@ describe("render", () => {
     const f = await one(withFallback, ids.denied);
     expect([f.subject, f.html.includes("Our weekly news"), f.html.includes("Dora")]).toEqual(["News for you", true, false]);
     expect((await one(withFallback, ids.full)).subject).toBe("Hi Ada");
+  });
+
+  it("should use batch-scored predictions from computed traits when the profile has them", async () => {
+    expect((await one(newsletter, ids.scored)).html).toContain("We miss you!");
+    // the online service (here a stand-in answering nothing) is asked only for profiles without stored scores
+    fixtures.predictions.set(ids.scored, { churn_risk: 0.1 });
+    expect((await one(newsletter, ids.scored)).html).toContain("We miss you!");
   });
 
   it("should pick the locale variant when the profile's locale matches its language", async () => {

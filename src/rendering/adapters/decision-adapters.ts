@@ -28,15 +28,30 @@ export function snakeKeys(values: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
-/** `predictions`: scores per profile (PREDICTIONS.predict). */
+/** Scores the predictions module's scheduled refresh stores as computed traits. */
+export const STORED_SCORES = ["churn_risk", "purchase_propensity"];
+
+/**
+ * `predictions`: the batch-scored values in computed traits (written by the predictions refresh, so a
+ * send of millions costs no model runs); profiles without stored scores are scored online in one
+ * PREDICTIONS.predict call for the batch.
+ */
 export function predictionsAdapter({ lookup }: AdapterDeps): SourceAdapter {
   return {
     source: "predictions",
     provider: "predictions",
     available: () => lookup.get(PORTS.predictions, "predict") !== null,
     async load(request, into) {
-      const scores = asMap(await lookup.get(PORTS.predictions, "predict")!.predict(request.workspaceId, request.profileIds));
-      for (const id of request.profileIds) slot(into, id).predictions = snakeKeys((scores.get(id) as Record<string, unknown> | undefined) ?? {});
+      const missing: string[] = [];
+      for (const id of request.profileIds) {
+        const computed = request.profiles?.get(id)?.computed ?? {};
+        const stored = STORED_SCORES.filter((k) => typeof computed[k] === "number");
+        if (stored.length) slot(into, id).predictions = Object.fromEntries(stored.map((k) => [k, computed[k]]));
+        else missing.push(id);
+      }
+      if (!missing.length) return;
+      const scores = asMap(await lookup.get(PORTS.predictions, "predict")!.predict(request.workspaceId, missing));
+      for (const id of missing) slot(into, id).predictions = snakeKeys((scores.get(id) as Record<string, unknown> | undefined) ?? {});
     },
   };
 }

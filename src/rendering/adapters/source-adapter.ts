@@ -10,6 +10,8 @@ export interface LoadRequest {
   recommendations: RecommendationRequest[];
   templateId: string;
   campaignId: string | null;
+  /** The batch's profiles by id (already loaded), for sources that can answer from them. */
+  profiles?: ReadonlyMap<string, { computed: Record<string, unknown> }>;
 }
 
 /** Recommendations one profile got for one tag, with what produced them. */
