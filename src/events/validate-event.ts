@@ -109,15 +109,25 @@ function checkTimestamp(value: unknown, problems: Problems, rules: ValidationRul
   return at;
 }
 
+const knownZones = new Map<string, boolean>();
+/** Is `zone` an IANA time zone? Cached: building a DateTimeFormat costs far more than a lookup. */
+function isTimeZone(zone: string): boolean {
+  let ok = knownZones.get(zone);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (knownZones.size < 10_000) knownZones.set(zone, ok);
+  }
+  return ok;
+}
+
 function checkContext(context: Record<string, unknown>, problems: Problems, rules: ValidationRules): void {
   checkSchema(context, CONTEXT_SCHEMA, "context", problems, rules);
-  if (typeof context.timezone === "string") {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: context.timezone });
-    } catch {
-      add(problems, "context.timezone", "invalid_value", `"${context.timezone.slice(0, 40)}" is not an IANA time zone`);
-    }
-  }
+  if (typeof context.timezone === "string" && !isTimeZone(context.timezone)) add(problems, "context.timezone", "invalid_value", `"${context.timezone.slice(0, 40)}" is not an IANA time zone`);
   if (typeof context.country === "string" && !/^[A-Za-z]{2}$/.test(context.country)) add(problems, "context.country", "invalid_value", "must be an ISO 3166-1 alpha-2 code");
   if (isObject(context.utm)) for (const [k, v] of Object.entries(context.utm)) {
     if (!UTM_KEYS.includes(k)) add(problems, `context.utm.${k}`, "invalid_value", `unknown UTM parameter; allowed: ${UTM_KEYS.join(", ")}`);
