@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { DomainBus } from "../common/bus";
 import { NotFoundError } from "../common/errors";
 import type { AuditWriter } from "../workspaces/audit-writer";
+import { normalizeIdentifier } from "../profiles/profile.service";
 import type { PrivacyCrypto } from "./crypto/privacy-crypto";
 import type { DataSubject, PrivacyHooks } from "./privacy-hooks";
 
@@ -109,7 +110,8 @@ export class DataRightsService {
 
   /** Lifts the erasure hashes of identifiers (the person consented again); returns how many were lifted. */
   async restore(workspaceId: string, identifiers: Record<string, string>): Promise<number> {
-    const tokens = Object.entries(identifiers).map(([type, value]) => this.crypto.erasure.token(workspaceId, type, value));
+    // Erasure hashes are taken over stored values (blind indexes for email and phone), as erase() does.
+    const tokens = Object.entries(identifiers).map(([type, value]) => this.crypto.erasure.token(workspaceId, type, this.crypto.identifiers.storedValue(workspaceId, type, normalizeIdentifier(type, value))));
     const [, n] = (await this.dataSource.query(`DELETE FROM erased_identifiers WHERE workspace_id = $1 AND token = ANY($2::text[])`, [workspaceId, tokens])) as [unknown, number];
     return n;
   }

@@ -12,6 +12,7 @@ import { segmentsHook } from "./hooks/segments-hooks";
 import { PRIVACY_HOOKS, PrivacyHooks } from "./privacy-hooks";
 import { ErasedIdentifier, RetentionPolicy } from "./privacy.entities";
 import { RetentionService } from "./retention.service";
+import { protectPlaintextIdentifiers } from "./protect-identifiers";
 
 /** cipher (AES-256-GCM, key ids, rotation), lookup and erasure blind indexes, registerEncryptedColumn. */
 export const PRIVACY_CRYPTO = new ServiceKey<PrivacyCrypto>("privacyCrypto");
@@ -25,7 +26,9 @@ export const dataRightsModule: KindredModule = {
   create(kernel, modules) {
     const crypto = new PrivacyCrypto(kernel.config);
     const hooks = new PrivacyHooks();
-    registerCoreHooks(hooks);
+    registerCoreHooks(hooks, crypto.identifiers);
+    // Key rotation re-encrypts identifier ciphertexts; their associated data is workspace|type|value.
+    crypto.registerEncryptedColumn({ table: "profile_identifiers", column: "value_encrypted", keyColumns: ["workspace_id", "type", "value"], aadColumns: ["workspace_id", "type", "value"] });
     // Tables of higher modules, covered here with plain SQL so they need not know about privacy.
     hooks.register("segments", segmentsHook);
     hooks.register("experiments", experimentsHook);
@@ -61,6 +64,9 @@ export const dataRightsModule: KindredModule = {
       handle: (ctx) => rotateColumns(kernel.dataSource, crypto.cipher, crypto.encryptedColumns(), { signal: ctx.signal, progress: ctx.progress }),
     });
 
-    return { resolvers: [new DataRightsResolver(rights, retention, (kind, ws, params) => kernel.jobs.enqueue(kind, ws, params))] };
+    return {
+      resolvers: [new DataRightsResolver(rights, retention, (kind, ws, params) => kernel.jobs.enqueue(kind, ws, params))],
+      start: async () => void (await protectPlaintextIdentifiers(kernel.dataSource, crypto.identifiers, kernel.logger)),
+    };
   },
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import type { Logger } from "../common/logger";
+import type { IdentifierCodec } from "../privacy/crypto/identifier-codec";
 import { groupIdentifiers, mergeTraits, pickSurvivor, type MergeCandidate } from "./merge-profiles";
 import type { ProfileChange } from "./profile-hooks";
 
@@ -45,6 +46,8 @@ export class IdentityService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
+    /** Sensitive identifiers (email, phone) are stored as blind index + ciphertext. */
+    readonly codec: IdentifierCodec,
   ) {}
 
   /** Lets a higher module take part in every merge (inside its transaction). */
@@ -59,7 +62,16 @@ export class IdentityService {
 
   /** resolve() inside the caller's transaction (ingestion stores events in the same one). */
   async resolveIn(m: EntityManager, ws: string, sets: IdentifierSet[]): Promise<Resolution> {
-    const keyLists = sets.map((s) => Object.entries(s).map(([t, v]) => `${t}${SEP}${v}`));
+    // Identity works on stored values (blind indexes for sensitive types); new rows get the ciphertext.
+    const ciphertexts = new Map<string, string>();
+    const keyLists = sets.map((s) =>
+      Object.entries(s).map(([t, v]) => {
+        const key = `${t}${SEP}${this.codec.storedValue(ws, t, v)}`;
+        const encrypted = ciphertexts.has(key) ? null : this.codec.encrypt(ws, t, v);
+        if (encrypted) ciphertexts.set(key, encrypted);
+        return key;
+      }),
+    );
     const components = groupIdentifiers(keyLists);
     const keys = components.flat();
     const split = (ks: string[]) => [ks.map((k) => k.split(SEP)[0]), ks.map((k) => k.split(SEP)[1])];
@@ -78,10 +90,10 @@ export class IdentityService {
       missing.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // fixed lock order
       const [types, values] = split(missing.map((x) => x.key));
       const inserted: { type: string; value: string; profile_id: string }[] = await m.query(
-        `INSERT INTO profile_identifiers (workspace_id, type, value, profile_id)
-         SELECT $1, t, v, p FROM unnest($2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS k(t, v, p, n) ORDER BY n
+        `INSERT INTO profile_identifiers (workspace_id, type, value, profile_id, value_encrypted)
+         SELECT $1, t, v, p, e FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[]) WITH ORDINALITY AS k(t, v, p, e, n) ORDER BY n
          ON CONFLICT DO NOTHING RETURNING type, value, profile_id`,
-        [ws, types, values, missing.map((x) => x.target)],
+        [ws, types, values, missing.map((x) => x.target), missing.map((x) => ciphertexts.get(x.key) ?? null)],
       );
       const won = new Set(inserted.map((r) => `${r.type}${SEP}${r.value}`));
       const newProfiles = new Map<string, boolean>();

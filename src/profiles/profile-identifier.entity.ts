@@ -20,6 +20,10 @@ export class ProfileIdentifier {
   @Column({ type: "uuid" })
   profileId!: string;
 
+  /** AES-256-GCM ciphertext for sensitive types (email, phone), whose `value` is then a blind index. */
+  @Column({ type: "text", nullable: true })
+  valueEncrypted!: string | null;
+
   @Field()
   @CreateDateColumn({ type: "timestamptz" })
   createdAt!: Date;

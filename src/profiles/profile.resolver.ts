@@ -115,7 +115,8 @@ export class ProfileResolver {
   identifiers(@Root() profile: Profile, @Ctx() ctx: RequestContext): Promise<ProfileIdentifier[]> {
     return ctx.loaders
       .get<string, ProfileIdentifier[]>("profile.identifiers", async (ids) => {
-        const rows = await ctx.scope.query(ProfileIdentifier, "i").andWhere("i.profile_id = ANY(:ids::uuid[])", { ids: [...ids] }).orderBy("i.type").addOrderBy("i.value").getMany();
+        const stored = await ctx.scope.query(ProfileIdentifier, "i").andWhere("i.profile_id = ANY(:ids::uuid[])", { ids: [...ids] }).orderBy("i.type").addOrderBy("i.value").getMany();
+        const rows = stored.map((r) => Object.assign(r, { value: this.service.revealIdentifier(r.workspaceId, r.type, r.value, r.valueEncrypted) }));
         return ids.map((id) => rows.filter((r) => r.profileId === id));
       })
       .load(profile.id);

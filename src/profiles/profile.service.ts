@@ -49,10 +49,15 @@ export class ProfileService {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT COALESCE(p.merged_into_id, p.id) AS id FROM profile_identifiers i JOIN profiles p ON p.id = i.profile_id
        WHERE i.workspace_id = $1 AND i.type = $2 AND i.value = $3`,
-      [workspaceId, type, normalizeIdentifier(type, value)],
+      [workspaceId, type, this.identity.codec.storedValue(workspaceId, type, normalizeIdentifier(type, value))],
     );
     if (!rows[0]) return null;
     return (await this.getMany(workspaceId, [rows[0].id]))[0];
+  }
+
+  /** An identifier's value as given (sensitive ones are stored as blind index + ciphertext). */
+  revealIdentifier(workspaceId: string, type: string, storedValue: string, encrypted: string | null | undefined): string {
+    return this.identity.codec.reveal(workspaceId, type, storedValue, encrypted);
   }
 
   /** identify() for many rows at once (the importer): per-row validation, set-based resolution and trait updates. */

@@ -6,6 +6,7 @@ import { PROFILE_HOOKS, ProfileChangeHooks } from "./profile-hooks";
 import { ProfileMerge } from "./profile-merge.entity";
 import { TraitDefinition } from "./trait-definition.entity";
 import { IdentityService } from "./identity.service";
+import { IdentifierCodec } from "../privacy/crypto/identifier-codec";
 import { ProfileChangePublisher } from "./profile-changes";
 import { ProfileService } from "./profile.service";
 import { ProfileResolver } from "./profile.resolver";
@@ -26,7 +27,7 @@ export const profilesModule: KindredModule = {
     const hooks = new ProfileChangeHooks();
     const changes = new ProfileChangePublisher(kernel.dataSource, hooks, kernel.bus);
     const traits = new TraitDefinitionsService(kernel.dataSource);
-    const profiles = new ProfileService(kernel.dataSource, new IdentityService(kernel.dataSource, kernel.logger), traits, changes);
+    const profiles = new ProfileService(kernel.dataSource, new IdentityService(kernel.dataSource, kernel.logger, IdentifierCodec.fromConfig(kernel.config)), traits, changes);
     modules.provide(PROFILE_HOOKS, hooks);
     modules.provide(PROFILE_CHANGES, changes);
     modules.provide(TRAIT_DEFINITIONS, traits);

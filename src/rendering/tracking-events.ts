@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../common/logger";
+import { PROFILES } from "../profiles/profiles.module";
 import { PORTS, type ServiceLookup } from "./adapters/ports";
 import type { TrackingClaims } from "./tracking-token";
 
@@ -44,12 +45,16 @@ export class TrackingRecorder {
   }
 
   private async identifierOf(workspaceId: string, profileId: string): Promise<{ type: string; value: string } | null> {
-    const rows: { type: string; value: string }[] = await this.dataSource.query(
-      `SELECT i.type, i.value FROM profiles p JOIN profile_identifiers i ON i.workspace_id = p.workspace_id AND i.profile_id = COALESCE(p.merged_into_id, p.id)
+    const rows: { type: string; value: string; value_encrypted: string | null }[] = await this.dataSource.query(
+      `SELECT i.type, i.value, i.value_encrypted FROM profiles p JOIN profile_identifiers i ON i.workspace_id = p.workspace_id AND i.profile_id = COALESCE(p.merged_into_id, p.id)
        WHERE p.workspace_id = $1 AND p.id = $2 AND i.type = ANY($3)
        ORDER BY array_position($3::text[], i.type) LIMIT 1`,
       [workspaceId, profileId, Object.keys(IDENTIFIER_FIELDS)],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    if (!row) return null;
+    // Sensitive identifiers are stored as blind index + ciphertext: ingestion needs the real value.
+    const profiles = this.lookup.get(PROFILES, "revealIdentifier");
+    return { type: row.type, value: profiles ? profiles.revealIdentifier(workspaceId, row.type, row.value, row.value_encrypted) : row.value };
   }
 }

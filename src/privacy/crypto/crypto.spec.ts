@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { BlindIndex, normalizeIdentifier } from "./blind-index";
 import { DecryptionError, FieldCipher } from "./field-cipher";
+import { IdentifierCodec } from "./identifier-codec";
 
 const key = () => randomBytes(32).toString("base64");
 
@@ -66,5 +67,30 @@ describe("BlindIndex", () => {
 
   it("should keep user ids as they are when normalizing", () => {
     expect(normalizeIdentifier("user_id", " U-1 ")).toBe("U-1");
+  });
+});
+
+describe("IdentifierCodec", () => {
+  const codec = new IdentifierCodec(new FieldCipher([randomBytes(32).toString("base64")]), new BlindIndex("s".repeat(40), "lookup"));
+
+  it("should store sensitive identifiers as blind index plus ciphertext and reveal them when read", () => {
+    const stored = codec.storedValue("ws", "email", "ada@example.com");
+    expect(BlindIndex.isToken(stored)).toBe(true);
+    const encrypted = codec.encrypt("ws", "email", "ada@example.com")!;
+    expect(encrypted).not.toContain("ada");
+    expect(codec.reveal("ws", "email", stored, encrypted)).toBe("ada@example.com");
+    expect(() => codec.reveal("ws", "email", codec.storedValue("ws", "email", "eve@example.com"), encrypted)).toThrow(DecryptionError);
+  });
+
+  it("should keep other identifier types as they are", () => {
+    expect(codec.storedValue("ws", "user_id", "u-1")).toBe("u-1");
+    expect(codec.encrypt("ws", "user_id", "u-1")).toBeNull();
+    expect(codec.reveal("ws", "user_id", "u-1", null)).toBe("u-1");
+  });
+
+  it("should leave a value that is already a blind index as it is when stored again", () => {
+    const stored = codec.storedValue("ws", "phone", "+441234");
+    expect(codec.storedValue("ws", "phone", stored)).toBe(stored);
+    expect(codec.encrypt("ws", "phone", stored)).toBeNull();
   });
 });

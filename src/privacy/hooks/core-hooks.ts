@@ -1,4 +1,6 @@
-import type { PrivacyHook, PrivacyHooks } from "../privacy-hooks";
+import type { IdentifierCodec } from "../crypto/identifier-codec";
+import type { DataSubject, PrivacyHook, PrivacyHooks } from "../privacy-hooks";
+import type { EntityManager } from "typeorm";
 import { deleteRowsOf } from "./sql";
 
 // Event columns exported (internal ids of the row itself are kept; the workspace id is not).
@@ -25,23 +27,29 @@ const profiles: PrivacyHook = {
   },
 };
 
-const identifiers: PrivacyHook = {
+/** The subject's identifiers, decrypted (email and phone are stored as blind index + ciphertext). */
+async function identifiersOf(s: DataSubject, m: EntityManager, codec: IdentifierCodec): Promise<{ type: string; value: string; profileId: string; createdAt: Date }[]> {
+  const rows: { type: string; value: string; value_encrypted: string | null; profileId: string; createdAt: Date }[] = await m.query(
+    `SELECT type, value, value_encrypted, profile_id AS "profileId", created_at AS "createdAt" FROM profile_identifiers WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]) ORDER BY type, created_at`,
+    [s.workspaceId, s.profileIds],
+  );
+  return rows.map((r) => ({ type: r.type, value: codec.reveal(s.workspaceId, r.type, r.value, r.value_encrypted), profileId: r.profileId, createdAt: r.createdAt }));
+}
+
+const identifiersHook = (codec: IdentifierCodec): PrivacyHook => ({
   tables: ["profile_identifiers", "rejected_events (quarantined payloads naming the person's identifiers)"],
-  async export(s, m) {
-    return m.query(`SELECT type, value, profile_id AS "profileId", created_at AS "createdAt" FROM profile_identifiers WHERE workspace_id = $1 AND profile_id = ANY($2::uuid[]) ORDER BY type, value`, [s.workspaceId, s.profileIds]);
-  },
+  export: (s, m) => identifiersOf(s, m, codec),
   async erase(s, m) {
     // Quarantined events carry raw identifiers but no profile id: match them by identifier.
+    const ids = await identifiersOf(s, m, codec);
+    const of = (type: string) => ids.filter((i) => i.type === type).map((i) => i.value);
     const [, rejected] = (await m.query(
-      `DELETE FROM rejected_events r USING profile_identifiers i
-       WHERE r.workspace_id = $1 AND i.workspace_id = $1 AND i.profile_id = ANY($2::uuid[])
-         AND ((i.type = 'user_id' AND r.payload->>'userId' = i.value) OR (i.type = 'anonymous_id' AND r.payload->>'anonymousId' = i.value)
-           OR (i.type = 'email' AND r.payload->>'email' = i.value))`,
-      [s.workspaceId, s.profileIds],
+      `DELETE FROM rejected_events WHERE workspace_id = $1 AND (payload->>'userId' = ANY($2::text[]) OR payload->>'anonymousId' = ANY($3::text[]) OR lower(payload->>'email') = ANY($4::text[]))`,
+      [s.workspaceId, of("user_id"), of("anonymous_id"), of("email").map((e) => e.toLowerCase())],
     )) as [unknown, number];
     return rejected + (await deleteRowsOf(m, "profile_identifiers", s));
   },
-};
+});
 
 const events: PrivacyHook = {
   tables: ["events"],
@@ -64,9 +72,9 @@ const consent: PrivacyHook = {
 };
 
 /** Hooks for the core customer-data tables; registered first so erasure removes them last. */
-export function registerCoreHooks(hooks: PrivacyHooks): void {
+export function registerCoreHooks(hooks: PrivacyHooks, codec: IdentifierCodec): void {
   hooks.register("profile", profiles);
-  hooks.register("identifiers", identifiers);
+  hooks.register("identifiers", identifiersHook(codec));
   hooks.register("events", events);
   hooks.register("consent", consent);
 }
