@@ -2,6 +2,7 @@ import mjml2html from "mjml";
 import type { Liquid, Template } from "liquidjs";
 import { ProblemCollector } from "../common/errors";
 import type { RecommendationRequest } from "./liquid-engine";
+import { compactHtml } from "./compact-html";
 import { htmlToText } from "./html-to-text";
 import { compileFast, type FastTemplate } from "./fast-render";
 import { addOpenPixel, rewriteLinks } from "./link-tracking";
@@ -102,7 +103,7 @@ export async function compilePart(engines: Engines, source: PartSource, blocks: 
   }
   const compiled = parsed.mjml ? await compileMjml(expanded, problems, `${path}.mjml`) : null;
   if (problems.problems.length > before || !compiled || !parsed.subject || !parsed.preheader) return null;
-  const html = addOpenPixel(rewriteLinks(compiled));
+  const html = addOpenPixel(rewriteLinks(compactHtml(compiled)));
   const htmlTemplates = parseLiquid(engines.html, html, problems, `${path}.mjml`);
   const textTemplates = parseLiquid(engines.text, htmlToText(rewriteLinks(compiled)), problems, `${path}.mjml`);
   if (!htmlTemplates || !textTemplates) {
