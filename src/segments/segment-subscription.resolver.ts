@@ -1,4 +1,5 @@
-import { Arg, Authorized, ID, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from "type-graphql";
+import { Profile } from "../profiles/profile.entity";
 import type { Payload } from "../common/bus";
 import type { RequestContext } from "../common/context";
 import { Can } from "../workspaces/role";
@@ -33,5 +34,15 @@ export class SegmentSubscriptionResolver {
   })
   segmentSizeChanged(@Root() payload: Payload<"segment.sizeChanged">, @Arg("segmentIds", () => [ID]) _segmentIds: string[]): SegmentSizeChange {
     return { segmentId: payload.segmentId, size: payload.size, at: new Date(payload.at) };
+  }
+}
+
+/** The profile of a membership change, read in the subscriber's workspace. */
+@Resolver(() => SegmentMembershipChange)
+export class SegmentMembershipChangeResolver {
+  @Authorized(...Can.read)
+  @FieldResolver(() => Profile, { nullable: true })
+  profile(@Root() change: SegmentMembershipChange, @Ctx() ctx: RequestContext): Promise<Profile | null> {
+    return ctx.scope.findOne(Profile, { id: change.profileId });
   }
 }

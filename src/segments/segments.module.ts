@@ -12,7 +12,7 @@ import { SegmentFieldsResolver, ProfileSegmentsResolver } from "./segment-fields
 import { SegmentMembership, SegmentSizePoint, SegmentVersion } from "./segment-records.entity";
 import { SegmentResolver } from "./segment.resolver";
 import { SegmentService } from "./segment.service";
-import { SegmentSubscriptionResolver } from "./segment-subscription.resolver";
+import { SegmentMembershipChangeResolver, SegmentSubscriptionResolver } from "./segment-subscription.resolver";
 import { SegmentsService } from "./segments.service";
 import { segmentHookDuration, segmentMembershipChanges } from "./segment-metrics";
 import { TraitCatalogService } from "./trait-catalog";
@@ -71,6 +71,7 @@ export const segmentsModule: KindredModule = {
         new SegmentFieldsResolver(reads),
         new ProfileSegmentsResolver(reads),
         new SegmentSubscriptionResolver(),
+        new SegmentMembershipChangeResolver(),
       ],
     };
   },

@@ -22,9 +22,9 @@ describe("segment subscriptions across instances", () => {
     const other = await a.createWorkspace("seg-ws-other");
     const { client: outsider } = wsClient(b.url, other.keys.admin);
     try {
-      const changes = collect<{ segmentMembershipChanged: { profileId: string; change: string; eventId: string | null; segmentId: string } }>(
+      const changes = collect<{ segmentMembershipChanged: { profileId: string; change: string; eventId: string | null; segmentId: string; profile: { id: string } } }>(
         client,
-        `subscription($id: ID!) { segmentMembershipChanged(segmentId: $id) { segmentId profileId change at eventId } }`,
+        `subscription($id: ID!) { segmentMembershipChanged(segmentId: $id) { segmentId profileId change at eventId profile { id known } } }`,
         { id: seg.id },
       );
       const sizes = collect<{ segmentSizeChanged: { segmentId: string; size: number } }>(client, `subscription($ids: [ID!]!) { segmentSizeChanged(segmentIds: $ids) { segmentId size at } }`, { ids: [seg.id] });
@@ -39,6 +39,7 @@ describe("segment subscriptions across instances", () => {
       await changes.next(1);
       await sizes.next(1);
       expect(changes.received[0].segmentMembershipChanged).toMatchObject({ segmentId: seg.id, profileId: tracked.data!.trackEvents.results[0].profileId, change: "ENTERED" });
+      expect(changes.received[0].segmentMembershipChanged.profile.id).toBe(changes.received[0].segmentMembershipChanged.profileId);
       expect(sizes.received[0].segmentSizeChanged).toEqual(expect.objectContaining({ segmentId: seg.id, size: 1 }));
       await new Promise((r) => setTimeout(r, 200));
       expect(foreign.received).toEqual([]);
