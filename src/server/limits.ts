@@ -1,6 +1,7 @@
 import {
   GraphQLError,
   Kind,
+  visit,
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -95,21 +96,54 @@ export const MAX_VARIABLE_NESTING = 100;
 /** Longest list accepted anywhere in variables (batch mutations allow 1,000 items). */
 export const MAX_VARIABLE_LIST = 10_000;
 
+// NUL and unpaired UTF-16 surrogates: PostgreSQL text and jsonb cannot hold them.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** What is wrong with variables that cannot be processed safely: where, and why. */
+export interface VariablesProblem {
+  path: string;
+  message: string;
+}
+
 /**
- * Why variables are too deep or too long to process safely, or null. Iterative, so any depth
- * is safe; runs before the recursive walks (cost, coercion, validation) that would overflow
- * the stack or spend seconds on a list far beyond every batch limit.
+ * Why variables are too deep, too long or hold text the database cannot store, or null.
+ * Iterative, so any depth is safe; runs before the recursive walks (cost, coercion, validation)
+ * that would overflow the stack or spend seconds on a list far beyond every batch limit.
  */
-export function variablesTooLarge(value: unknown): string | null {
-  const stack: [unknown, number][] = [[value, 0]];
+export function variablesProblem(value: unknown): VariablesProblem | null {
+  const stack: [unknown, number, string][] = [[value, 0, ""]];
   while (stack.length) {
-    const [v, depth] = stack.pop()!;
+    const [v, depth, path] = stack.pop()!;
+    if (typeof v === "string") {
+      if (UNSTORABLE.test(v)) return { path, message: "contains a NUL character or an unpaired surrogate, which cannot be stored" };
+      continue;
+    }
     if (v === null || typeof v !== "object") continue;
-    if (depth >= MAX_VARIABLE_NESTING) return `Variables are nested more than ${MAX_VARIABLE_NESTING} levels deep`;
-    if (Array.isArray(v) && v.length > MAX_VARIABLE_LIST) return `A list in the variables has ${v.length} items; the maximum is ${MAX_VARIABLE_LIST}`;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    if (depth >= MAX_VARIABLE_NESTING) return { path, message: `is nested more than ${MAX_VARIABLE_NESTING} levels deep` };
+    if (Array.isArray(v)) {
+      if (v.length > MAX_VARIABLE_LIST) return { path, message: `has ${v.length} items; the maximum is ${MAX_VARIABLE_LIST}` };
+      v.forEach((child, i) => stack.push([child, depth + 1, `${path}[${i}]`]));
+    } else {
+      for (const [key, child] of Object.entries(v)) {
+        const at = path ? `${path}.${key}` : key;
+        if (UNSTORABLE.test(key)) return { path: at, message: "has a key with a NUL character or an unpaired surrogate" };
+        stack.push([child, depth + 1, at]);
+      }
+    }
   }
   return null;
+}
+
+/** The same check for string literals written in the document itself. */
+function literalProblem(document: DocumentNode): VariablesProblem | null {
+  let found: VariablesProblem | null = null;
+  visit(document, {
+    StringValue(node) {
+      if (!found && UNSTORABLE.test(node.value)) found = { path: `document (line ${node.loc?.startToken.line ?? "?"})`, message: "a string contains a NUL character or an unpaired surrogate, which cannot be stored" };
+    },
+  });
+  return found;
 }
 
 /**
@@ -127,8 +161,8 @@ export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): A
           let byVariables = costs.get(document);
           if (!byVariables) costs.set(document, (byVariables = new Map()));
           // Deeply nested variables would overflow the stack of every recursive walk below (a 500).
-          const tooLarge = request.variables ? variablesTooLarge(request.variables) : null;
-          if (tooLarge) throw new GraphQLError(tooLarge, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+          const problem = (request.variables ? variablesProblem(request.variables) : null) ?? literalProblem(document);
+          if (problem) throw new GraphQLError(`${problem.path || "variables"}: ${problem.message}`, { extensions: { code: "BAD_USER_INPUT", problems: [problem], http: { status: 400 } } });
           const key = `${request.operationName ?? ""}\u0000${request.variables ? JSON.stringify(request.variables) : ""}`;
           let cost = byVariables.get(key);
           if (cost === undefined) {
