@@ -222,7 +222,7 @@ export const suite: BenchSuite = {
     const profiles = quick ? 1000 : 4000;
     const seconds = quick ? 6 : 15;
     const page = Number(flags.get("page") ?? 200);
-    const clients = Number(flags.get("clients") ?? 4);
+    const clients = Number(flags.get("clients") ?? 2);
     const db = await scratchDatabase();
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     try {
