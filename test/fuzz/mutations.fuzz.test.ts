@@ -5,7 +5,7 @@ import { valueFor } from "./arbitraries";
 
 // Codes a client may see; anything else (INTERNAL_SERVER_ERROR above all) is a finding.
 const CLEAR_CODES = new Set(["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "NOT_FOUND", "CONFLICT", "FORBIDDEN", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "BAD_REQUEST"]);
-const RUNS_PER_MUTATION = Number(process.env.FUZZ_RUNS ?? 6);
+const RUNS_PER_MUTATION = Number(process.env.FUZZ_RUNS ?? 4);
 const REQUEST_TIMEOUT_MS = 10_000;
 
 type Outcome = { status: number; codes: string[]; ms: number };

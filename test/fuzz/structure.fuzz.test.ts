@@ -79,14 +79,14 @@ describe("hostile documents and transports", () => {
     });
   }
 
-  it("should refuse unauthenticated and garbage WebSocket clients and survive 200 concurrent connections", async () => {
+  it("should refuse unauthenticated and garbage WebSocket clients and survive 100 concurrent connections", async () => {
     const anonymous = await Promise.all(Array.from({ length: 50 }, () => open({})));
     expect(new Set(await Promise.all(anonymous.map((c) => c.closed)))).toEqual(new Set([4403]));
     const garbage = await open(null);
     garbage.socket.send("{ not json");
     expect(await garbage.closed).toBe(4400);
 
-    const clients = await Promise.all(Array.from({ length: 200 }, () => open({ authorization: `Bearer ${ws.keys.analyst}` })));
+    const clients = await Promise.all(Array.from({ length: 100 }, () => open({ authorization: `Bearer ${ws.keys.analyst}` })));
     expect((await Promise.all(clients.map((c) => c.acked))).every(Boolean)).toBe(true);
     for (const [i, c] of clients.entries()) c.socket.send(JSON.stringify({ id: `s${i}`, type: "subscribe", payload: { query: `subscription { jobUpdated(jobId: "00000000-0000-4000-8000-000000000000") { jobId } }` } }));
     const started = Date.now();
@@ -114,7 +114,7 @@ describe("hostile documents and transports", () => {
   it("should keep answering when one connection floods subscribe messages", async () => {
     const c = await open({ authorization: `Bearer ${ws.keys.analyst}` });
     expect(await c.acked).toBe(true);
-    for (let i = 0; i < 2000; i++) c.socket.send(JSON.stringify({ id: `f${i}`, type: "subscribe", payload: { query: `subscription { jobUpdated(jobId: "00000000-0000-4000-8000-00000000000${i % 10}") { jobId } }` } }));
+    for (let i = 0; i < 1000; i++) c.socket.send(JSON.stringify({ id: `f${i}`, type: "subscribe", payload: { query: `subscription { jobUpdated(jobId: "00000000-0000-4000-8000-00000000000${i % 10}") { jobId } }` } }));
     // Reusing an id is a protocol violation: the server must close the socket, not crash.
     c.socket.send(JSON.stringify({ id: "f0", type: "subscribe", payload: { query: "subscription { jobUpdated(jobId: \"x\") { jobId } }" } }));
     expect(await Promise.race([c.closed, new Promise<number>((r) => setTimeout(() => r(-1), HANG_MS).unref())])).toBe(4409);

@@ -7,7 +7,7 @@ describe("tenant isolation under concurrency", () => {
 
   beforeAll(async () => {
     t = await startTestApp({ KINDRED_RATE_LIMIT_PER_SECOND: "0" });
-    spaces = await Promise.all([0, 1, 2, 3].map((i) => t.createWorkspace(`iso-${i}`)));
+    spaces = await Promise.all([0, 1, 2].map((i) => t.createWorkspace(`iso-${i}`)));
   });
   afterAll(() => t.stop());
 
@@ -21,8 +21,8 @@ describe("tenant isolation under concurrency", () => {
       spaces.flatMap((ws) => {
         const stats = newStats();
         perWorkspace.set(ws.id, stats);
-        return [0, 1, 2].map(async (c) => {
-          for (let b = 0; b < 6; b++) {
+        return [0, 1].map(async (c) => {
+          for (let b = 0; b < 5; b++) {
             const events = Array.from({ length: 25 }, (_, i) => ({ messageId: `shared-${c}-${b}-${i}`, type: "page_view", userId: `shared-user-${i % 10}`, properties: { workspaceMark: ws.id } }));
             await sendUntilAcknowledged(() => t.url, ws.keys.ingest, events, stats, deadline);
             reads.push(
@@ -46,9 +46,9 @@ describe("tenant isolation under concurrency", () => {
     for (const ws of spaces) {
       const stats = perWorkspace.get(ws.id)!;
       // Same messageIds in other workspaces are not duplicates here.
-      expect(Object.fromEntries(stats.statuses)).toEqual({ ACCEPTED: 450 });
+      expect(Object.fromEntries(stats.statuses)).toEqual({ ACCEPTED: 250 });
       const [{ n, marks }] = await db.query(`SELECT count(*)::int AS n, array_agg(DISTINCT properties->>'workspaceMark') AS marks FROM events WHERE workspace_id = $1`, [ws.id]);
-      expect([n, marks]).toEqual([450, [ws.id]]);
+      expect([n, marks]).toEqual([250, [ws.id]]);
     }
     const crossed = await db.query(
       `SELECT 'identifier' AS what, count(*)::int AS n FROM profile_identifiers i JOIN profiles p ON p.id = i.profile_id WHERE p.workspace_id <> i.workspace_id
