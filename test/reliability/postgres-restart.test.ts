@@ -70,7 +70,12 @@ describe("PostgreSQL restart under load", () => {
     await poller;
 
     expect(server.child.exitCode).toBeNull(); // no crash
-    expect(readiness.map((r) => r.status)).toEqual([200, 503, 200]);
+    // Red while the database is down, green at the end, and never unreachable (0 = no answer).
+    const statuses = readiness.map((r) => r.status);
+    expect(statuses[0]).toBe(200);
+    expect(statuses).toContain(503);
+    expect(statuses.at(-1)).toBe(200);
+    expect(statuses).not.toContain(0);
     const db = admin.app.runtime.kernel.dataSource;
     const rows: { message_id: string; n: number }[] = await db.query(`SELECT message_id, count(*)::int AS n FROM events WHERE workspace_id = $1 GROUP BY message_id`, [ws.id]);
     const stored = new Set(rows.map((r) => r.message_id));
