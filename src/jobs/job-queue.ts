@@ -58,9 +58,20 @@ export class PgJobQueue implements JobQueue {
 
   // Queues are created on first use, so processes that never run or send a kind pay nothing for it.
   private readonly queues = new Set<string>();
+  // Two processes creating the same queue at once can deadlock inside pg-boss (its DDL takes
+  // locks in different orders); creation is idempotent, so a short retry settles it.
   private async ensureQueue(kind: string): Promise<void> {
     if (this.queues.has(kind)) return;
-    await this.boss!.createQueue(kind);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss!.createQueue(kind);
+        break;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 5 || (code !== "40P01" && code !== "23505" && code !== "42P07")) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+      }
+    }
     this.queues.add(kind);
   }
 
