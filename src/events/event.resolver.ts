@@ -7,7 +7,7 @@ import { Can } from "../workspaces/role";
 import { StoredEvent } from "./event.entity";
 import { EventTypeDefinition } from "./event-type.entity";
 import type { EventTypesService } from "./event-types.service";
-import { EventConnection, EventInput, EventStatusEnum, RegisterEventTypeInput, RejectedEventConnection, RejectedEventFilter, TrackEventsPayload } from "./event.types";
+import { EventConnection, EventInput, EventStatusEnum, RegisterEventTypeInput, RegisterEventTypePayload, RejectedEventConnection, RejectedEventFilter, TrackEventsPayload } from "./event.types";
 import type { IngestionService } from "./ingestion.service";
 import { RejectedEvent } from "./rejected-event.entity";
 
@@ -54,9 +54,9 @@ export class EventResolver {
   }
 
   @Authorized(...Can.edit)
-  @Mutation(() => EventTypeDefinition, { description: "Registers (or replaces) a custom event type with its property schema" })
-  registerEventType(@Arg("input") input: RegisterEventTypeInput, @Ctx() ctx: RequestContext): Promise<EventTypeDefinition> {
-    return this.types.register(ctx.scope.workspaceId, input);
+  @Mutation(() => RegisterEventTypePayload, { description: "Registers (or replaces) a custom event type with its property schema" })
+  async registerEventType(@Arg("input") input: RegisterEventTypeInput, @Ctx() ctx: RequestContext): Promise<RegisterEventTypePayload> {
+    return { eventType: await this.types.register(ctx.scope.workspaceId, input) };
   }
 
   @Authorized(...Can.read)

@@ -4,6 +4,7 @@ import { IsOptional, MaxLength } from "class-validator";
 import { ConnectionType } from "../common/pagination";
 import { StoredEvent } from "./event.entity";
 import { EventProblem, RejectedEvent } from "./rejected-event.entity";
+import { EventTypeDefinition } from "./event-type.entity";
 
 export enum EventStatusEnum {
   ACCEPTED = "ACCEPTED",
@@ -47,6 +48,11 @@ export class TrackEventsPayload {
   @Field(() => Int) accepted!: number;
   @Field(() => Int) duplicates!: number;
   @Field(() => Int) rejected!: number;
+}
+
+@ObjectType()
+export class RegisterEventTypePayload {
+  @Field(() => EventTypeDefinition) eventType!: EventTypeDefinition;
 }
 
 @InputType()

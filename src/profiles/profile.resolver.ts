@@ -38,6 +38,11 @@ class DefineTraitsInput {
   @Field(() => [TraitDefinitionInput]) @ArrayMaxSize(200) traits!: TraitDefinitionInput[];
 }
 
+@ObjectType()
+class DefineTraitsPayload {
+  @Field(() => [TraitDefinition]) traits!: TraitDefinition[];
+}
+
 @InputType()
 class ProfileFilter {
   @Field(() => Boolean, { nullable: true }) known?: boolean | null;
@@ -100,9 +105,9 @@ export class ProfileResolver {
   }
 
   @Authorized(...Can.edit)
-  @Mutation(() => [TraitDefinition], { description: "Declares custom trait types (identify checks traits against them)" })
-  defineTraits(@Arg("input") input: DefineTraitsInput, @Ctx() ctx: RequestContext): Promise<TraitDefinition[]> {
-    return this.traits.define(ctx.scope.workspaceId, input.traits);
+  @Mutation(() => DefineTraitsPayload, { description: "Declares custom trait types (identify checks traits against them)" })
+  async defineTraits(@Arg("input") input: DefineTraitsInput, @Ctx() ctx: RequestContext): Promise<DefineTraitsPayload> {
+    return { traits: await this.traits.define(ctx.scope.workspaceId, input.traits) };
   }
 
   @FieldResolver(() => GraphQLJSONObject, { description: "Computed traits (see README: computed traits)" })

@@ -98,7 +98,7 @@ describe("identity resolution", () => {
   });
 
   it("should reject traits that do not match their declared type, naming the path", async () => {
-    await t.gql(`mutation { defineTraits(input: { traits: [{ name: "age", type: "number" }] }) { name } }`, {}, ws.keys.admin);
+    await t.gql(`mutation { defineTraits(input: { traits: [{ name: "age", type: "number" }] }) { traits { name } } }`, {}, ws.keys.admin);
     const res = await t.gql(IDENTIFY, { input: { identifiers: { user_id: "typed" }, traits: { age: "old" } } }, ws.keys.ingest);
     expect(res.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
     expect(JSON.stringify(res.errors![0].extensions)).toContain("input.traits.age");

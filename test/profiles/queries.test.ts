@@ -49,9 +49,9 @@ describe("profile queries, quarantine, custom types and subscriptions", () => {
   });
 
   it("should validate a registered custom type's properties", async () => {
-    const reg = await a.gql(`mutation { registerEventType(input: { name: "video_watched", properties: { videoId: { type: "string", required: true }, seconds: { type: "number" } } }) { name properties } }`, {}, ws.keys.editor);
+    const reg = await a.gql(`mutation { registerEventType(input: { name: "video_watched", properties: { videoId: { type: "string", required: true }, seconds: { type: "number" } } }) { eventType { name properties } } }`, {}, ws.keys.editor);
     expect(reg.errors).toBeUndefined();
-    const bad = await a.gql(`mutation { registerEventType(input: { name: "Bad Name", properties: { x: { type: "blob" } } }) { name } }`, {}, ws.keys.editor);
+    const bad = await a.gql(`mutation { registerEventType(input: { name: "Bad Name", properties: { x: { type: "blob" } } }) { eventType { name } } }`, {}, ws.keys.editor);
     expect(JSON.stringify(bad.errors![0].extensions)).toMatch(/input.name.*input.properties.x.type|input.properties.x.type.*input.name/s);
     const out = await track([
       { messageId: "v-1", type: "video_watched", userId: "viewer", properties: { videoId: "v", seconds: 12 } },
