@@ -1,7 +1,6 @@
 import { Field, InputType, ObjectType } from "type-graphql";
 import { IsNotEmpty, MaxLength } from "class-validator";
 import { ApiKey } from "./api-key.entity";
-import { Workspace } from "./workspace.entity";
 import { Role } from "./role";
 import { ConnectionType } from "../common/pagination";
 
