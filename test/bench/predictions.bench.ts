@@ -11,7 +11,7 @@ import { runTraining } from "../../src/models/train-job";
 import { FEATURES } from "../../src/predictions/features/feature-set";
 import { PREDICTIONS } from "../../src/predictions/predictions.module";
 import { predictRow, type PredictionModel } from "../../src/predictions/training/fit";
-import { seededRandom } from "../../src/predictions/training/gbdt";
+import { seededRandom } from "../../src/common/random";
 import { PREDICTION_INPUT, PREDICTION_OUTPUT } from "../../src/predictions/training/onnx-export";
 import { createRuntime } from "../../src/server/kernel-factory";
 import type { BenchSuite } from "./run";

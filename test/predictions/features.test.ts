@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { FEATURE_NAMES, PURCHASE_FEATURE_NAMES } from "../../src/predictions/features/feature-set";
 import { loadAggregates } from "../../src/predictions/features/feature-sql";
 import { aggregateHistory, featureVector, type OrderRecord } from "../../src/predictions/features/feature-vector";
-import { seededRandom } from "../../src/predictions/training/gbdt";
+import { seededRandom } from "../../src/common/random";
 import { startTestApp, type TestApp } from "../support/test-app";
 import { insertEvents, insertProfiles, purchase, simulateShop, type SeedEvent } from "../bench/support/predictions-data";
 

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { MODEL_REGISTRY } from "../../src/models/models.module";
-import { rng } from "../../src/segments/ml/kmeans";
+import { seededRandom } from "../../src/common/random";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
 import { createSegment, insertProfiles, waitForJob } from "./fixtures";
 
@@ -18,7 +18,7 @@ describe("cluster and lookalike segments", () => {
 
   it("should recover known clusters as segments with personas, silhouette and elbow data", async () => {
     const ws: TestWorkspace = await t.createWorkspace("seg-clusters");
-    const random = rng(21);
+    const random = seededRandom(21);
     const blobs = [
       { spend: 900, visits: 40 },
       { spend: 50, visits: 35 },
@@ -61,7 +61,7 @@ describe("cluster and lookalike segments", () => {
 
   it("should find lookalikes of a seed with a planted signal and report held-out AUC", async () => {
     const ws = await t.createWorkspace("seg-lookalike");
-    const random = rng(33);
+    const random = seededRandom(33);
     const people = Array.from({ length: 600 }, () => {
       const signal = gauss(random);
       return { signal, noise: gauss(random), buyer: random() < 1 / (1 + Math.exp(-3 * signal)) };

@@ -1,4 +1,5 @@
-import { chanceToBeatControl, sampleBeta, seededRandom, thompsonAllocation } from "./bayes";
+import { chanceToBeatControl, sampleBeta, thompsonAllocation } from "./bayes";
+import { seededRandom } from "../../common/random";
 
 describe("Bayesian chance to beat control and Thompson sampling", () => {
   it("should match scipy quadrature when 20/100 vs 30/100", () => {

@@ -2,6 +2,7 @@
 // variant beats the control by numerical integration, and Thompson sampling for subject lines.
 import type { RateSample } from "./frequentist";
 import { logGamma, regularizedBeta } from "./special";
+import { seededRandom } from "../../common/random";
 
 /** P(p_variant > p_control) under independent Beta(1 + s, 1 + f) posteriors. */
 export function chanceToBeatControl(control: RateSample, variant: RateSample, prior = { alpha: 1, beta: 1 }): number {
@@ -30,17 +31,6 @@ export function chanceToBeatControl(control: RateSample, variant: RateSample, pr
   return Math.min(1, Math.max(0, (sum * h) / 3));
 }
 
-/** A small seeded PRNG (mulberry32) so Monte Carlo results are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random: () => number): number {
   const u = 1 - random();

@@ -1,5 +1,5 @@
 import { msprt } from "./sequential";
-import { seededRandom } from "./bayes";
+import { seededRandom } from "../../common/random";
 import { normalQuantile } from "./special";
 
 describe("mSPRT sequential testing", () => {

@@ -1,5 +1,5 @@
 import { binShares, psi, psiWithEdges, quantileEdges } from "./psi";
-import { seededRandom } from "../training/gbdt";
+import { seededRandom } from "../../common/random";
 
 function normalSample(n: number, mean: number, sd: number, seed: number): number[] {
   const random = seededRandom(seed);

@@ -1,5 +1,5 @@
 import { fitAndEvaluate, type LabelledRows } from "./fit";
-import { seededRandom } from "./gbdt";
+import { seededRandom } from "../../common/random";
 import { CHURN_RISK, PURCHASE_PROPENSITY, inPopulation, labelFor } from "./prediction-kinds";
 import { emptyAggregates } from "../features/feature-vector";
 

@@ -1,4 +1,5 @@
 import { sigmoid } from "./logistic";
+import { seededRandom } from "../../common/random";
 
 /** One node of a regression tree; `value` is the leaf weight (or, inside, what the leaf would be: used for "why"). */
 export interface TreeNode {
@@ -37,17 +38,6 @@ export interface GbdtOptions {
   validation?: { x: number[][]; y: ArrayLike<number>; patience?: number };
 }
 
-/** Seeded PRNG (mulberry32): training is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Quantile thresholds per feature, as float32 data values (so ONNX and TS split identically). */
 export function binEdges(x: number[][], feature: number, maxBins: number): number[] {

@@ -1,5 +1,6 @@
 import * as ort from "onnxruntime-node";
-import { predictGbdt, seededRandom, trainGbdt } from "./gbdt";
+import { predictGbdt, trainGbdt } from "./gbdt";
+import { seededRandom } from "../../common/random";
 import { predictLogistic, trainLogistic } from "./logistic";
 import { PREDICTION_INPUT, PREDICTION_OUTPUT, exportGbdt, exportLogistic } from "./onnx-export";
 

@@ -1,4 +1,5 @@
-import { gbdtContributions, gbdtRawScore, predictGbdt, seededRandom, trainGbdt } from "./gbdt";
+import { gbdtContributions, gbdtRawScore, predictGbdt, trainGbdt } from "./gbdt";
+import { seededRandom } from "../../common/random";
 import { logisticContributions, logisticImportances, predictLogistic, trainLogistic } from "./logistic";
 import { rocAuc } from "./metrics";
 

@@ -1,4 +1,5 @@
-import { rng, transpose, type InteractionMatrix } from "./interactions";
+import { transpose, type InteractionMatrix } from "./interactions";
+import { seededRandom } from "../../common/random";
 
 /** Implicit ALS hyper-parameters (Hu, Koren, Volinsky 2008). */
 export interface AlsParams {
@@ -100,7 +101,7 @@ export function trainAls(m: InteractionMatrix, params: AlsParams, onIteration?: 
   const f = params.factors;
   const nUsers = m.userIds.length;
   const nItems = m.itemIds.length;
-  const random = rng(params.seed);
+  const random = seededRandom(params.seed);
   const init = (n: number) => Float32Array.from({ length: n * f }, () => (random() - 0.5) * 0.02);
   const users = init(nUsers);
   const items = init(nItems);

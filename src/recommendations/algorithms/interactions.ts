@@ -121,14 +121,3 @@ export function rowOf(m: InteractionMatrix, u: number): { items: Int32Array; val
   return { items: m.indices.subarray(m.indptr[u], m.indptr[u + 1]), values: m.values.subarray(m.indptr[u], m.indptr[u + 1]) };
 }
 
-/** A small deterministic PRNG (mulberry32) so training and splits are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

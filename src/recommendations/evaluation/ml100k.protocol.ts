@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EvalOptions } from "../../cli/eval-protocols";
-import { buildMatrix, rng, type InteractionMatrix, type InteractionRow } from "../algorithms/interactions";
+import { buildMatrix, type InteractionMatrix, type InteractionRow } from "../algorithms/interactions";
+import { seededRandom } from "../../common/random";
 import type { ContentItem } from "../algorithms/tfidf";
 import { buildAls, buildContent, buildEase, buildKnn, buildPopular, type BuiltModel } from "../trainers/build-models";
 import { RecRuntime } from "../serving/rec-runtime";
@@ -25,7 +26,7 @@ export const ML100K_PARAMS = {
 
 /** Recommenders' python_stratified_split(ratio, filter_by="item"): per item, rank rows by a seeded random number; rank/count ≤ ratio → train. */
 export function stratifiedSplit(rows: Rating[], ratio: number, seed: number): { train: Rating[]; test: Rating[] } {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const keyed = rows.map((r) => ({ r, key: random() }));
   const byItem = new Map<string, { r: Rating; key: number }[]>();
   for (const k of keyed) {

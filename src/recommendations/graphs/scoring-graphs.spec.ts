@@ -1,4 +1,5 @@
-import { buildMatrix, DEFAULT_WEIGHTING, rng, type InteractionRow } from "../algorithms/interactions";
+import { buildMatrix, DEFAULT_WEIGHTING, type InteractionRow } from "../algorithms/interactions";
+import { seededRandom } from "../../common/random";
 import { foldIn, gram } from "../algorithms/als";
 import { itemGram } from "../algorithms/ease";
 import { buildTfidf, userTermVector, type ContentItem } from "../algorithms/tfidf";
@@ -11,7 +12,7 @@ import { RecRuntime, type UserHistory } from "../serving/rec-runtime";
 const NOW = Date.UTC(2026, 0, 1);
 
 function sample(users: number, items: number, perUser: number, seed: number): InteractionRow[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const rows: InteractionRow[] = [];
   for (let u = 0; u < users; u++) {
     for (let k = 0; k < perUser; k++) rows.push({ userId: `u${u}`, itemId: `i${Math.floor(r() * r() * items)}`, type: r() < 0.3 ? "purchase" : "view", at: NOW - Math.floor(r() * 60) * 86_400_000 });

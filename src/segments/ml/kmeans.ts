@@ -1,14 +1,4 @@
-/** A seeded pseudo-random generator (mulberry32), so clusterings are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../common/random";
 
 /** Column means and standard deviations (std 0 → 1 so constant columns stay 0). */
 export function standardize(rows: number[][]): { z: number[][]; means: number[]; stds: number[] } {
@@ -44,7 +34,7 @@ export interface KMeansResult {
 
 /** k-means with k-means++ seeding (Lloyd iterations until labels stop changing). */
 export function kmeans(points: number[][], k: number, seed = 1, maxIterations = 100): KMeansResult {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const centroids: number[][] = [points[Math.floor(random() * points.length)]];
   const d2 = points.map((p) => dist2(p, centroids[0]));
   while (centroids.length < k) {
@@ -83,7 +73,7 @@ export function kmeans(points: number[][], k: number, seed = 1, maxIterations = 
 
 /** Mean silhouette over (a sample of) the points: near 1 = tight, separated clusters. */
 export function silhouette(points: number[][], labels: number[], k: number, sample = 1500, seed = 7): number {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const idx = points.map((_, i) => i);
   for (let i = idx.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -1,4 +1,4 @@
-import { rng } from "./kmeans";
+import { seededRandom } from "../../common/random";
 
 /** A logistic regression on standardized features (weights apply to z-scores). */
 export interface LogisticModel {
@@ -72,7 +72,7 @@ export function auc(scores: number[], labels: number[]): number {
 
 /** Splits indices into train and held-out parts (seeded shuffle). */
 export function split(n: number, heldOutShare: number, seed = 11): { train: number[]; test: number[] } {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -1,4 +1,5 @@
-import { chooseK, kmeans, rng, silhouette, standardize } from "./kmeans";
+import { chooseK, kmeans, silhouette, standardize } from "./kmeans";
+import { seededRandom } from "../../common/random";
 import { auc, scoreRow, split, trainLogistic } from "./logistic";
 import { persona } from "./persona";
 
@@ -6,7 +7,7 @@ const gauss = (random: () => number) => Math.sqrt(-2 * Math.log(random() || 1e-9
 
 describe("k-means", () => {
   it("should recover three separated blobs and pick k = 3 by silhouette", () => {
-    const random = rng(3);
+    const random = seededRandom(3);
     const centers = [[0, 0], [10, 0], [0, 10]];
     const points = centers.flatMap((c, label) => Array.from({ length: 60 }, () => ({ p: [c[0] + gauss(random), c[1] + gauss(random)], label })));
     const { z } = standardize(points.map((x) => x.p));
@@ -23,7 +24,7 @@ describe("k-means", () => {
   });
 
   it("should be reproducible for a seed", () => {
-    const random = rng(5);
+    const random = seededRandom(5);
     const pts = Array.from({ length: 50 }, () => [random(), random()]);
     expect(kmeans(pts, 4, 9).labels).toEqual(kmeans(pts, 4, 9).labels);
   });
@@ -45,7 +46,7 @@ describe("logistic regression and AUC", () => {
   });
 
   it("should find a planted signal and ignore noise when trained on labelled rows", () => {
-    const random = rng(17);
+    const random = seededRandom(17);
     const rows = Array.from({ length: 2000 }, () => [gauss(random) * 5 + 50, gauss(random)]);
     const labels = rows.map((r) => (random() < 1 / (1 + Math.exp(-(r[0] - 50) / 2)) ? 1 : 0));
     const { train, test } = split(rows.length, 0.25);

@@ -1,4 +1,4 @@
-import { seededRandom } from "../../../src/predictions/training/gbdt";
+import { seededRandom } from "../../../src/common/random";
 
 /** A TypeORM DataSource or a pg Client: anything that runs SQL with parameters. */
 export interface Queryable {
