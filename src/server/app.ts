@@ -65,13 +65,19 @@ export async function startApp({ config, logger, bootstrap = true, extraModules 
   };
 
   let migrationsReady = false;
+  // A probe must answer fast: a database that does not answer within 2 s counts as unreachable
+  // (the pool's own connect timeout is longer than an orchestrator's probe timeout).
   const readiness = async (): Promise<{ ok: boolean; detail: Record<string, string> }> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("readiness timeout")), 2000)));
     try {
-      await kernel.dataSource.query("SELECT 1");
-      migrationsReady ||= await migrationsApplied(kernel.dataSource);
+      await Promise.race([kernel.dataSource.query("SELECT 1"), timeout]);
+      migrationsReady ||= await Promise.race([migrationsApplied(kernel.dataSource), timeout]);
       return { ok: migrationsReady, detail: { database: "up", migrations: migrationsReady ? "applied" : "pending" } };
     } catch {
       return { ok: false, detail: { database: "unreachable" } };
+    } finally {
+      clearTimeout(timer);
     }
   };
 

@@ -55,7 +55,8 @@ describe("tenant isolation under concurrency", () => {
        UNION ALL SELECT 'event', count(*)::int FROM events e JOIN profiles p ON p.id = e.profile_id WHERE p.workspace_id <> e.workspace_id
        UNION ALL SELECT 'merge', count(*)::int FROM profiles p JOIN profiles s ON s.id = p.merged_into_id WHERE s.workspace_id <> p.workspace_id`,
     );
-    expect(crossed).toEqual([{ what: "identifier", n: 0 }, { what: "event", n: 0 }, { what: "merge", n: 0 }]);
+    // UNION ALL has no guaranteed order: compare as a map.
+    expect(Object.fromEntries(crossed.map((r: { what: string; n: number }) => [r.what, r.n]))).toEqual({ identifier: 0, event: 0, merge: 0 });
   });
 
   it("should answer NOT_FOUND for another workspace's profile under concurrent requests", async () => {
