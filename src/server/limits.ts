@@ -135,8 +135,17 @@ export function variablesProblem(value: unknown): VariablesProblem | null {
   return null;
 }
 
-/** The same check for string literals written in the document itself. */
+const literalProblems = new WeakMap<DocumentNode, VariablesProblem | null>();
+
+/** The same check for string literals written in the document itself (once per parsed document). */
 function literalProblem(document: DocumentNode): VariablesProblem | null {
+  if (literalProblems.has(document)) return literalProblems.get(document)!;
+  const found = findLiteralProblem(document);
+  literalProblems.set(document, found);
+  return found;
+}
+
+function findLiteralProblem(document: DocumentNode): VariablesProblem | null {
   let found: VariablesProblem | null = null;
   visit(document, {
     StringValue(node) {

@@ -66,6 +66,19 @@ export function collectIds(value: unknown, key: string | null, into: Set<string>
   if (into.size < MAX_TARGET_IDS) into.add(text);
 }
 
+// Apollo reuses one parsed document per query text: the answer is computed once per operation node.
+const personalByOperation = new WeakMap<OperationDefinitionNode, boolean>();
+
+/** True when the operation (with the document's fragments) selects a personal-data type anywhere. */
+function operationReadsPersonalData(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): boolean {
+  let answer = personalByOperation.get(operation);
+  if (answer === undefined) {
+    answer = readsPersonalData(schema, { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] });
+    personalByOperation.set(operation, answer);
+  }
+  return answer;
+}
+
 /** True when any field selected anywhere in the document returns a personal-data type. */
 export function readsPersonalData(schema: GraphQLSchema, document: DocumentNode): boolean {
   const typeInfo = new TypeInfo(schema);
@@ -96,7 +109,7 @@ export function describeOperation(schema: GraphQLSchema, document: DocumentNode,
     fields: [...new Set(fields.map((f) => f.name.value))],
     targetIds: [...ids],
     targetCount: counter.n,
-    personalData: operation.operation === "query" && readsPersonalData(schema, { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] }),
+    personalData: operation.operation === "query" && operationReadsPersonalData(schema, operation, fragments),
   };
 }
 
