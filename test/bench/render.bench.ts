@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import mjml2html from "mjml";
 import { Client } from "pg";
 import type { BenchSuite } from "./run";
+import { benchDatabase } from "./support/bench-server";
 import { loadConfig } from "../../src/config/config";
 import { createLogger } from "../../src/common/logger";
-import { freePort, startEmbeddedPostgres } from "../../src/db/embedded-postgres";
+import { freePort } from "../../src/db/embedded-postgres";
 import { startApp } from "../../src/server/app";
 import { API_KEYS, WORKSPACES } from "../../src/workspaces/workspaces.module";
 import { Role } from "../../src/workspaces/role";
@@ -21,33 +22,6 @@ const SERVER_FLAG = "KINDRED_RENDER_BENCH_SERVER";
 const TIERS = ["gold", "silver", "bronze", null];
 const CITIES = ["London", "Paris", "Berlin", null];
 const BATCH_QUERY = `query($t: ID!, $ids: [ID!], $first: Int!) { renderBatch(templateId: $t, profileIds: $ids, first: $first) { emails { profileId subject preheader html text } problems { message } } }`;
-
-/** A bench database: a scratch database on DATABASE_URL's server, or an embedded PostgreSQL. */
-async function scratchDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const given = process.env.DATABASE_URL;
-  if (!given) {
-    const dir = mkdtempSync(join(tmpdir(), "kindred-bench-pg-"));
-    chmodSync(dir, 0o755);
-    const db = await startEmbeddedPostgres(join(dir, "data"));
-    return { url: db.url, stop: db.stop };
-  }
-  const name = `kindred_render_bench_${Date.now()}`;
-  const admin = new Client({ connectionString: given });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(given);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    stop: async () => {
-      const c = new Client({ connectionString: given });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 /** Child process: the real server plus stand-ins for decision services not installed yet. */
 async function serveForBench(): Promise<void> {
@@ -251,7 +225,7 @@ export const suite: BenchSuite = {
     const seconds = quick ? 6 : 15;
     const page = Number(flags.get("page") ?? 200);
     const clients = Number(flags.get("clients") ?? 2);
-    const db = await scratchDatabase();
+    const db = await benchDatabase();
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     try {
       server = await startServer(db.url);

@@ -20,7 +20,7 @@ export interface BenchServer {
 }
 
 /** Uses DATABASE_URL (a fresh scratch database on that server) or an embedded PostgreSQL. */
-async function benchDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function benchDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
   const given = process.env.DATABASE_URL;
   if (!given) {
     const dir = mkdtempSync(join(tmpdir(), "kindred-bench-pg-"));
