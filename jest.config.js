@@ -19,7 +19,7 @@ module.exports = {
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",
   roots: ["<rootDir>/src", "<rootDir>/test"],
   testMatch: ["**/*.spec.ts", "<rootDir>/test/**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/dist/", "<rootDir>/test/bench/", "<rootDir>/test/soak/"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/", "/dist-[a-z]*/", "<rootDir>/test/bench/", "<rootDir>/test/soak/"],
   testTimeout: 60_000,
   maxWorkers: 2,
   setupFiles: ["reflect-metadata"],
