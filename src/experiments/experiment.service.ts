@@ -87,12 +87,17 @@ export class ExperimentService {
   async start(scope: WorkspaceScope, id: string): Promise<Experiment> {
     const current = await this.get(scope, id);
     if (current.status !== ExperimentStatus.DRAFT) throw new ConflictError(`Experiment ${id} is ${current.status.toLowerCase()}; only a draft can start`);
-    const clash = await scope
-      .query(Experiment, "e")
-      .andWhere("e.template_id = :templateId AND e.status = 'RUNNING' AND e.campaign_id IS NOT DISTINCT FROM :campaignId", { templateId: current.templateId, campaignId: current.campaignId })
-      .getOne();
-    if (clash) throw new ConflictError(`Experiment ${clash.id} already runs on template ${current.templateId}; stop it first`, { experimentId: clash.id });
-    await this.bump(scope, current, { status: ExperimentStatus.RUNNING, startedAt: new Date() });
+    // Check and start under one per-template lock, so two drafts started at the same instant cannot both run.
+    await scope.manager.transaction(async (manager) => {
+      const tx = scope.withManager(manager);
+      await manager.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`experiment-start:${scope.workspaceId}:${current.templateId}`]);
+      const clash = await tx
+        .query(Experiment, "e")
+        .andWhere("e.template_id = :templateId AND e.status = 'RUNNING' AND e.campaign_id IS NOT DISTINCT FROM :campaignId", { templateId: current.templateId, campaignId: current.campaignId })
+        .getOne();
+      if (clash) throw new ConflictError(`Experiment ${clash.id} already runs on template ${current.templateId}; stop it first`, { experimentId: clash.id });
+      await this.bump(tx, current, { status: ExperimentStatus.RUNNING, startedAt: new Date() });
+    });
     return this.get(scope, id);
   }
 

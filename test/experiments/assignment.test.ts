@@ -114,6 +114,25 @@ describe("experiments: definitions, assignment and exposures", () => {
     expect(res.errors![0].extensions!.code).toBe("CONFLICT");
   });
 
+  it("should let exactly one of several drafts run when they are started at the same instant on one template", async () => {
+    // Several rounds, because an unguarded check-then-start only loses the race some of the time.
+    for (let round = 0; round < 5; round++) {
+      const templateId = randomUUID();
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const created = await t.gql<{ createExperiment: { experiment: { id: string } } }>(
+          CREATE,
+          { input: { name: `Racer ${i}`, kind: "SUBJECT", templateId, variants: [{ key: "a", subject: "1" }, { key: "b", subject: "2" }] } },
+          ws.keys.editor,
+        );
+        ids.push(created.data!.createExperiment.experiment.id);
+      }
+      const results = await Promise.all(ids.map((id) => t.gql(START, { id }, ws.keys.editor)));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      expect(results.filter((r) => r.errors?.[0].extensions!.code === "CONFLICT")).toHaveLength(5);
+    }
+  });
+
   it("should keep the earliest assignment on the survivor when two profiles merge", async () => {
     const { templateId, id } = await runningSubjectTest(randomUUID(), 0);
     const service = t.app.runtime.registry.get(EXPERIMENTS);
