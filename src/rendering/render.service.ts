@@ -6,7 +6,8 @@ import { decodeEntities } from "./html-to-text";
 import type { CompiledTemplate } from "./compiled-template";
 import type { CompiledPart, Engines } from "./template-compiler";
 import type { RenderContextLoader } from "./render-context";
-import type { ProfileData, RecommendationUse } from "./adapters/source-adapter";
+import type { LoadRequest, ProfileData, RecommendationUse } from "./adapters/source-adapter";
+import { armVersions, needsMoreData, type ArmVersions, type VariantCompiler } from "./experiment-variants";
 import { PORTS, type ServiceLookup } from "./adapters/ports";
 import { buildScope, pickLocale, type RequestRenderContext } from "./render-scope";
 import { signLink, signRecipient, TRACKING_TTL_SECONDS, type TrackingClaims } from "./tracking-token";
@@ -15,6 +16,8 @@ import { signLink, signRecipient, TRACKING_TTL_SECONDS, type TrackingClaims } fr
 export interface Personalization {
   templateId: string;
   templateVersion: number;
+  /** The id of that version (exposures record it). */
+  templateVersionId: string;
   locale: string | null;
   fallback: boolean;
   experimentId: string | null;
@@ -63,6 +66,8 @@ export class RenderService {
     private readonly logger: Logger,
     private readonly publicUrl: string,
     trackingKey: Buffer,
+    /** Compiles experiment arms that override blocks or the template version (absent: such arms fail). */
+    private readonly variants: VariantCompiler | null = null,
   ) {
     this.trackingKey = trackingKey;
   }
@@ -86,6 +91,8 @@ export class RenderService {
     // holdouts' sources load with the rest (the arms arrive in the same round trip) and are never rendered
     await Promise.all([this.loader.assignments(request, data), this.loader.load({ ...request, profileIds: consenting }, compiled.sources, data)]);
     const personal = consenting.filter((id) => !data.get(id)?.assignment?.holdout);
+    const arms = await armVersions(compiled, personal, data, this.variants);
+    await this.loadArmData(request, compiled, arms, data);
     const T3 = performance.now();
     const personalSet = new Set(personal);
     const now = this.clock.now();
@@ -94,9 +101,14 @@ export class RenderService {
     for (const askedId of askedIds) {
       const profile = profiles.get(askedId);
       if (!profile) continue;
+      const failed = arms.failed.get(profile.id);
+      if (failed) {
+        problems.push({ profileId: askedId, message: failed });
+        continue;
+      }
       try {
         const isPersonal = personalSet.has(profile.id);
-        rendered.push(this.renderOne(compiled, askedId, isPersonal ? profile : null, profile.id, data.get(profile.id) ?? {}, consent.get(profile.id) === true, context, now, options, subjects));
+        rendered.push(this.renderOne(arms.byProfile.get(profile.id) ?? compiled, askedId, isPersonal ? profile : null, profile.id, data.get(profile.id) ?? {}, consent.get(profile.id) === true, context, now, options, subjects));
       } catch (error) {
         problems.push({ profileId: askedId, message: renderFailure(error) });
       }
@@ -154,6 +166,7 @@ export class RenderService {
       personalization: {
         templateId: compiled.templateId,
         templateVersion: compiled.version,
+        templateVersionId: compiled.versionId,
         locale: picked.locale,
         fallback: usesFallback,
         experimentId: data.assignment?.experimentId ?? null,
@@ -186,13 +199,26 @@ export class RenderService {
     return token;
   }
 
+  /** Arms whose version reads more than the base version loaded get their own loads (one set per arm). */
+  private async loadArmData(request: LoadRequest, compiled: CompiledTemplate, arms: ArmVersions, data: Map<string, ProfileData>): Promise<void> {
+    const groups = new Map<CompiledTemplate, string[]>();
+    for (const [id, variant] of arms.byProfile) if (variant !== compiled && needsMoreData(compiled, variant)) groups.set(variant, [...(groups.get(variant) ?? []), id]);
+    await Promise.all(
+      [...groups].map(([variant, ids]) => {
+        // the arm's data replaces what the base version loaded for these recipients (the assignment stays)
+        for (const id of ids) data.set(id, { assignment: data.get(id)?.assignment });
+        return this.loader.load({ ...request, profileIds: ids, recommendations: variant.recommendations }, variant.sources, data);
+      }),
+    );
+  }
+
   private async recordExposures(workspaceId: string, compiled: CompiledTemplate, campaignId: string | null, rendered: RenderedEmail[]): Promise<void> {
     const experiments = this.lookup.get(PORTS.experiments, "recordExposures");
     if (!campaignId || !experiments || !rendered.length) return;
     try {
       await experiments.recordExposures(
         workspaceId,
-        rendered.map((r) => ({ campaignId, experimentId: r.personalization.experimentId, variantKey: r.personalization.variant, profileId: r.profileId, templateVersion: compiled.versionId })),
+        rendered.map((r) => ({ campaignId, experimentId: r.personalization.experimentId, variantKey: r.personalization.variant, profileId: r.profileId, templateVersion: r.personalization.templateVersionId })),
       );
     } catch (error) {
       // exposure bookkeeping must not fail a send

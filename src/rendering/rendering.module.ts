@@ -36,7 +36,7 @@ export const renderingModule: KindredModule = {
     const loader = new RenderContextLoader(kernel.dataSource, lookup);
     const templates = new TemplateService(kernel.dataSource, engines, (sources) => loader.unavailable(sources));
     const key = trackingKey(kernel.config.secret);
-    const renderer = new RenderService(engines, loader, lookup, kernel.clock, kernel.logger, publicUrlOf(kernel.config), key);
+    const renderer = new RenderService(engines, loader, lookup, kernel.clock, kernel.logger, publicUrlOf(kernel.config), key, (base, overrides) => templates.compiledVariant(base, overrides));
     const recorder = new TrackingRecorder(kernel.dataSource, lookup, kernel.logger);
     modules.provide(RENDERING, { templates, renderer });
     return {

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { ConflictError, NotFoundError, ProblemCollector } from "../common/errors";
 import { WorkspaceScope } from "../db/workspace-scope";
-import { assertUuid } from "../common/validation";
+import { assertUuid, isUuid } from "../common/validation";
 import { ContentBlock, ContentBlockVersion } from "./content-block.entity";
 import { assemble, CompileCache, type CompiledTemplate } from "./compiled-template";
 import type { SaveContentBlockInput, SaveTemplateInput } from "./rendering.inputs";
@@ -143,19 +143,59 @@ export class TemplateService {
     const row = await scope.findOne(TemplateVersion, { templateId, version: wanted });
     if (!row) throw new NotFoundError("Template version", `${templateId}@${wanted}`);
     return this.cache.get(row.id, async () => {
-      const names = Object.keys(row.blockVersions ?? {});
-      const blocks: { name: string; body: string }[] = names.length
-        ? await this.dataSource.query(
-            `SELECT b.name, v.body FROM content_blocks b JOIN content_block_versions v ON v.workspace_id = b.workspace_id AND v.block_id = b.id
-             JOIN jsonb_each_text($3::jsonb) pin ON pin.key = b.name AND pin.value::int = v.version WHERE b.workspace_id = $1 AND b.name = ANY($2)`,
-            [workspaceId, names, JSON.stringify(row.blockVersions)],
-          )
-        : [];
-      const problems = new ProblemCollector();
-      const { main, locales, fallback } = await this.compileAll(row, new Map(blocks.map((b) => [b.name, b.body])), problems);
-      if (!main || !problems.ok) throw new Error(`stored template version ${row.id} no longer compiles: ${problems.problems.map((p) => p.message).join("; ")}`);
-      return assemble({ workspaceId, templateId, versionId: row.id, version: row.version }, main, locales, fallback);
+      const blocks = await this.pinnedBlocks(workspaceId, row);
+      return this.assembleVersion(workspaceId, row, blocks);
     });
+  }
+
+  /**
+   * The compiled version an experiment arm renders: another version of the template and/or content
+   * blocks replaced by slot (a body, or a content block / block version id). Cached like any version.
+   */
+  async compiledVariant(base: CompiledTemplate, overrides: { templateVersionId?: string; blocks?: Record<string, string> }): Promise<CompiledTemplate> {
+    const versionId = overrides.templateVersionId ?? base.versionId;
+    const blocks = Object.entries(overrides.blocks ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    if (versionId === base.versionId && !blocks.length) return base;
+    const key = `${base.workspaceId}/${versionId}/${JSON.stringify(blocks)}`;
+    return this.cache.get(key, async () => {
+      if (!isUuid(versionId)) throw new Error(`template version "${versionId}" is not a UUID`);
+      const row = await WorkspaceScope.of(this.dataSource, base.workspaceId).findOne(TemplateVersion, { id: versionId });
+      if (!row) throw new Error(`template version ${versionId} not found`);
+      const bodies = await this.pinnedBlocks(base.workspaceId, row);
+      for (const [slot, content] of blocks) bodies.set(slot, await this.blockBody(base.workspaceId, content));
+      return this.assembleVersion(base.workspaceId, row, bodies);
+    });
+  }
+
+  private async assembleVersion(workspaceId: string, row: TemplateVersion, blocks: Map<string, string>): Promise<CompiledTemplate> {
+    const problems = new ProblemCollector();
+    const { main, locales, fallback } = await this.compileAll(row, blocks, problems);
+    if (!main || !problems.ok) throw new Error(`stored template version ${row.id} no longer compiles: ${problems.problems.map((p) => p.message).join("; ")}`);
+    return assemble({ workspaceId, templateId: row.templateId, versionId: row.id, version: row.version }, main, locales, fallback);
+  }
+
+  /** Bodies of the block versions a template version pinned when it was saved. */
+  private async pinnedBlocks(workspaceId: string, row: TemplateVersion): Promise<Map<string, string>> {
+    const names = Object.keys(row.blockVersions ?? {});
+    if (!names.length) return new Map();
+    const rows: { name: string; body: string }[] = await this.dataSource.query(
+      `SELECT b.name, v.body FROM content_blocks b JOIN content_block_versions v ON v.workspace_id = b.workspace_id AND v.block_id = b.id
+       JOIN jsonb_each_text($3::jsonb) pin ON pin.key = b.name AND pin.value::int = v.version WHERE b.workspace_id = $1 AND b.name = ANY($2)`,
+      [workspaceId, names, JSON.stringify(row.blockVersions)],
+    );
+    return new Map(rows.map((b) => [b.name, b.body]));
+  }
+
+  /** An arm's block content: a content block id (its latest version), a block version id, or the body itself. */
+  private async blockBody(workspaceId: string, content: string): Promise<string> {
+    if (!isUuid(content.trim())) return content;
+    const [row]: { body: string }[] = await this.dataSource.query(
+      `SELECT v.body FROM content_block_versions v LEFT JOIN content_blocks b ON b.workspace_id = v.workspace_id AND b.id = v.block_id
+       WHERE v.workspace_id = $1 AND (v.id = $2 OR (b.id = $2 AND v.version = b.latest_version)) LIMIT 1`,
+      [workspaceId, content.trim()],
+    );
+    if (!row) throw new Error(`content block ${content.trim()} not found`);
+    return row.body;
   }
 }
 

@@ -66,4 +66,61 @@ describe("rendering with a running experiment", () => {
     const [{ n: after }] = await db.query(`SELECT count(*)::int AS n FROM experiment_exposures WHERE workspace_id = $1`, [ws.id]);
     expect(after).toBe(40);
   });
+
+  it("should render each arm's content block and template version when an experiment overrides them", async () => {
+    const block = await t.gql<{ saveContentBlock: { block: { id: string } } }>(
+      `mutation($input: SaveContentBlockInput!) { saveContentBlock(input: $input) { block { id } } }`,
+      { input: { name: "hero", kind: "CUSTOM", body: "<mj-section><mj-column><mj-text>Stored hero for {{ profile.first_name }}</mj-text></mj-column></mj-section>" } },
+      ws.keys.editor,
+    );
+    expect(block.errors).toBeUndefined();
+    const withHero = `<mjml><mj-body>{% content_block 'hero' %}<mj-section><mj-column><mj-text>Body</mj-text></mj-column></mj-section></mj-body></mjml>`;
+    const heroTemplate = await t.gql<{ saveTemplate: { template: { id: string } } }>(SAVE_TEMPLATE, { input: { name: "exp-block", mjml: withHero, subject: "Hero" } }, ws.keys.editor);
+    expect(heroTemplate.errors).toBeUndefined();
+    const heroId = heroTemplate.data!.saveTemplate.template.id;
+    // arm A keeps the stored block (by its id), arm B replaces the slot with its own body
+    await startExperiment({ name: "hero test", kind: "BLOCK", templateId: heroId, variants: [{ key: "A", control: true, blocks: { hero: block.data!.saveContentBlock.block.id } }, { key: "B", blocks: { hero: "<mj-section><mj-column><mj-text>New hero, {{ profile.first_name }}!</mj-text></mj-column></mj-section>" } }] });
+    const versioned = async (mjml: string) => {
+      const res = await t.gql<{ saveTemplate: { template: { id: string }; version: { id: string } } }>(SAVE_TEMPLATE, { input: { name: "exp-version", mjml, subject: "Version" } }, ws.keys.editor);
+      expect(res.errors).toBeUndefined();
+      return res.data!.saveTemplate;
+    };
+    const v1 = await versioned(`<mjml><mj-body><mj-section><mj-column><mj-text>Layout one for {{ profile.first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>`);
+    const v2 = await t.gql<{ saveTemplate: { version: { id: string } } }>(SAVE_TEMPLATE, { input: { id: v1.template.id, name: "exp-version", mjml: `<mjml><mj-body><mj-section><mj-column><mj-text>Layout two</mj-text></mj-column></mj-section></mj-body></mjml>`, subject: "Version" } }, ws.keys.editor);
+    expect(v2.errors).toBeUndefined();
+    await startExperiment({ name: "layout test", kind: "TEMPLATE", templateId: v1.template.id, variants: [{ key: "one", control: true, templateVersionId: v1.version.id }, { key: "two", templateVersionId: v2.data!.saveTemplate.version.id }] });
+
+    const query = RENDER_BATCH.replace("personalization { templateVersion", "personalization { variant templateVersion");
+    const heroes = await t.gql<{ renderBatch: { emails: (Email & { profileId: string; personalization: { variant: string; templateVersion: number } })[]; problems: unknown[] } }>(query, { t: heroId, ids, first: 100 }, ws.keys.renderer);
+    expect([heroes.errors, heroes.data!.renderBatch.problems]).toEqual([undefined, []]);
+    const names = new Map(ids.map((id, i) => [id, `P${i}`]));
+    const arms = new Set<string>();
+    for (const e of heroes.data!.renderBatch.emails) {
+      arms.add(e.personalization.variant);
+      const expected = e.personalization.variant === "B" ? `New hero, ${names.get(e.profileId)}!` : `Stored hero for ${names.get(e.profileId)}`;
+      expect([e.personalization.variant, e.html.includes(expected), e.html.includes(e.personalization.variant === "B" ? "Stored hero" : "New hero")]).toEqual([e.personalization.variant, true, false]);
+    }
+    expect([...arms].sort()).toEqual(["A", "B"]);
+
+    const layouts = await t.gql<{ renderBatch: { emails: (Email & { profileId: string; personalization: { variant: string; templateVersion: number } })[]; problems: unknown[] } }>(query, { t: v1.template.id, ids, first: 100 }, ws.keys.renderer);
+    expect([layouts.errors, layouts.data!.renderBatch.problems]).toEqual([undefined, []]);
+    const seen = new Set<string>();
+    for (const e of layouts.data!.renderBatch.emails) {
+      seen.add(e.personalization.variant);
+      if (e.personalization.variant === "one") expect([e.personalization.templateVersion, e.html.includes(`Layout one for ${names.get(e.profileId)}`)]).toEqual([1, true]);
+      else expect([e.personalization.variant, e.personalization.templateVersion, e.html.includes("Layout two"), e.html.includes("Layout one")]).toEqual(["two", 2, true, false]);
+    }
+    expect([...seen].sort()).toEqual(["one", "two"]);
+    // a single render of a recipient is the same email as its batch render
+    const first = layouts.data!.renderBatch.emails[0];
+    const single = await t.gql<{ render: { html: string } }>(`query($t: ID!, $p: ID!) { render(templateId: $t, profileId: $p) { html } }`, { t: v1.template.id, p: first.profileId }, ws.keys.renderer);
+    expect(single.data!.render.html).toBe(first.html);
+  });
+
+  async function startExperiment(input: Record<string, unknown>): Promise<void> {
+    const created = await t.gql<{ createExperiment: { experiment: { id: string } } }>(`mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { id } } }`, { input }, ws.keys.editor);
+    expect(created.errors).toBeUndefined();
+    const started = await t.gql(`mutation($input: ExperimentIdInput!) { startExperiment(input: $input) { experiment { id } } }`, { input: { id: created.data!.createExperiment.experiment.id } }, ws.keys.editor);
+    expect(started.errors).toBeUndefined();
+  }
 });

@@ -13,7 +13,7 @@ export function experimentsAdapter({ lookup }: AdapterDeps): SourceAdapter {
         campaignId: request.campaignId,
         profileIds: request.profileIds,
       });
-      for (const [id, a] of assignments) slot(into, id).assignment = { experimentId: a.experimentId, variantKey: a.variantKey, holdout: a.holdout, overrides: { subject: a.overrides?.subject } };
+      for (const [id, a] of assignments) slot(into, id).assignment = { experimentId: a.experimentId, variantKey: a.variantKey, holdout: a.holdout, overrides: { subject: a.overrides?.subject, blocks: a.overrides?.blocks, templateVersionId: a.overrides?.templateVersionId } };
     },
   };
 }

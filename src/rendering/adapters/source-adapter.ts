@@ -30,7 +30,15 @@ export interface ProfileData {
   recommendationUses?: RecommendationUse[];
   recentlyViewed?: TemplateItem[];
   cart?: { items: TemplateItem[]; total: number };
-  assignment?: { experimentId: string; variantKey: string; holdout: boolean; overrides: { subject?: string } };
+  assignment?: { experimentId: string; variantKey: string; holdout: boolean; overrides: VariantOverrides };
+}
+
+/** What an experiment arm changes in a render: the subject, content blocks by slot, or the whole template version. */
+export interface VariantOverrides {
+  subject?: string;
+  /** Block slot (the name in `{% content_block 'name' %}`) → MJML body, or the id of a content block or block version. */
+  blocks?: Record<string, string>;
+  templateVersionId?: string;
 }
 
 /** Loads one source for a whole batch in a few set-based calls. */
