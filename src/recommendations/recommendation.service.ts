@@ -12,6 +12,7 @@ import { checkFilter, type HistoryEvent } from "./serving/filters";
 import { loadHistories } from "./serving/profile-history";
 import { RecRuntime } from "./serving/rec-runtime";
 import { Recommender, type LoadedModel, type ScoringInput } from "./serving/recommender";
+import { ProfileStateCache, type ProfileState } from "./serving/profile-state-cache";
 import { ResultCache } from "./serving/result-cache";
 import { recommendationCache } from "./serving/rec-metrics";
 import { STRATEGIES, type RecFilter, type RecRequest, type RecResult } from "./serving/types";
@@ -23,14 +24,20 @@ export interface ConsentCheck {
 
 const KINDS = ["ALS", "EASE", "ITEM_KNN", "CONTENT", "POPULAR", "BOUGHT_TOGETHER"];
 export const MAX_N = 100;
+/** Batches of `recommendOne` scored at once: one computes while the next one's SQL (if any) is in flight; later requests queue into bigger batches. */
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 /**
- * Serves recommendations: validates, answers from the per-profile cache, batches the rest (one SQL
- * for histories, one consent query, one ONNX run per model) and caches the answers.
+ * Serves recommendations: validates, answers from the per-profile cache, batches the rest (profile
+ * state from memory, else one SQL for histories and one consent query; one ONNX run per model) and
+ * caches the answers.
  */
 export class RecommendationService {
   readonly cache = new ResultCache();
+  readonly states = new ProfileStateCache();
   readonly catalogs: CatalogSnapshots;
+  private batchesInFlight = 0;
+  private readonly waitingBatches: (() => void)[] = [];
   private readonly runtimes = new Map<string, Promise<LoadedModel>>();
   private readonly loaders = new Map<string, DataLoader<RecRequest, RecResult>>();
   private readonly recommender = new Recommender();
@@ -62,37 +69,94 @@ export class RecommendationService {
     });
     if (todo.length) {
       const now = this.clock.now().getTime();
+      const started = this.states.begin();
       const ids = [...new Set(todo.map((t) => t.req.profileId))];
-      const [{ exists, histories }, allowed, models] = await Promise.all([
-        loadHistories(this.dataSource, workspaceId, ids, now),
-        this.consent ? this.consent.allowed(workspaceId, ids, "personalization") : Promise.resolve(new Map(ids.map((id) => [id, true]))),
-        this.activeModels(workspaceId),
-      ]);
+      const [states, models] = await Promise.all([this.profileStates(workspaceId, ids, now, started), this.activeModels(workspaceId)]);
       const found = todo.filter((t) => {
-        if (exists.has(t.req.profileId)) return true;
+        if (states.get(t.req.profileId)?.exists) return true;
         results[t.at] = errorResult(t.req.profileId, new NotFoundError("Profile", t.req.profileId), `requests[${t.at}].profileId`);
         return false;
       });
-      const inputs: ScoringInput[] = found.map((t) => ({ req: t.req, strategy: t.strategy, history: withContext(histories.get(t.req.profileId) ?? [], t.req, now), personalized: allowed.get(t.req.profileId) === true }));
+      const inputs: ScoringInput[] = found.map((t) => {
+        const state = states.get(t.req.profileId)!;
+        return { req: t.req, strategy: t.strategy, history: withContext(state.history, t.req, now), personalized: state.personalized };
+      });
       const answers = await this.recommender.run(inputs, models, catalog, now);
       found.forEach((t, i) => {
         results[t.at] = answers[i];
-        this.cache.set(workspaceId, t.req, answers[i], catalog.version);
+        // An answer computed from state that changed meanwhile is served once but not kept.
+        if (!this.states.changedSince(workspaceId, [t.req.profileId, states.get(t.req.profileId)!.survivor], started)) this.cache.set(workspaceId, t.req, answers[i], catalog.version);
       });
     }
     return results as RecResult[];
   }
 
-  /** One request; concurrent calls within a tick are batched into one `recommend` (one ONNX run per model). */
+  /**
+   * One request. A cached answer returns at once; the rest are batched into one `recommend` per
+   * event-loop turn (one ONNX run per model), and while MAX_BATCHES_IN_FLIGHT batches are running
+   * the next requests gather into the following batch.
+   */
   async recommendOne(workspaceId: string, req: RecRequest): Promise<RecResult> {
+    const snapshot = this.catalogs.peek(workspaceId);
+    const hit = snapshot ? this.cache.get(workspaceId, { ...req, strategy: req.strategy ?? "AUTO" }, snapshot.version) : undefined;
+    if (hit) {
+      recommendationCache.inc({ outcome: "hit" });
+      return hit;
+    }
     let loader = this.loaders.get(workspaceId);
     if (!loader) {
-      loader = new DataLoader<RecRequest, RecResult>((reqs) => this.recommend(workspaceId, [...reqs]), { cache: false, maxBatchSize: 256 });
+      loader = new DataLoader<RecRequest, RecResult>((reqs) => this.recommend(workspaceId, [...reqs]).finally(() => this.batchDone()), {
+        cache: false,
+        maxBatchSize: 256,
+        batchScheduleFn: (dispatch) => this.scheduleBatch(dispatch),
+      });
       this.loaders.set(workspaceId, loader);
     }
     const result = await loader.load(req);
     if (result.error) throw result.error.code === "NOT_FOUND" ? new NotFoundError("Profile", req.profileId) : UserInputError.single(result.error.path.replace(/^requests\[\d+\]\./, ""), result.error.message.replace(/^[^:]*: /, ""));
     return result;
+  }
+
+  /** A profile's events, consent or merge changed: drop its cached state and answers (and those of ids merged into it). */
+  invalidateProfile(workspaceId: string, profileId: string): void {
+    const aliases = this.states.aliasesOf(workspaceId, profileId);
+    this.states.invalidate(workspaceId, profileId);
+    for (const id of [profileId, ...aliases]) this.cache.invalidateProfile(workspaceId, id);
+  }
+
+  private scheduleBatch(dispatch: () => void): void {
+    if (this.batchesInFlight >= MAX_BATCHES_IN_FLIGHT) return void this.waitingBatches.push(dispatch);
+    this.batchesInFlight++;
+    setImmediate(dispatch);
+  }
+
+  private batchDone(): void {
+    this.batchesInFlight--;
+    const next = this.waitingBatches.shift();
+    if (next) this.scheduleBatch(next);
+  }
+
+  /** Serving state per profile: from memory, else one history query and one consent query for all the missing ones. */
+  private async profileStates(workspaceId: string, ids: string[], now: number, started: number): Promise<Map<string, ProfileState>> {
+    const out = new Map<string, ProfileState>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.states.get(workspaceId, id);
+      if (hit) out.set(id, hit);
+      else missing.push(id);
+    }
+    if (!missing.length) return out;
+    const [{ exists, histories, survivorOf }, allowed] = await Promise.all([
+      loadHistories(this.dataSource, workspaceId, missing, now),
+      this.consent ? this.consent.allowed(workspaceId, missing, "personalization") : Promise.resolve(new Map(missing.map((id) => [id, true]))),
+    ]);
+    for (const id of missing) {
+      const state: ProfileState = { exists: exists.has(id), survivor: survivorOf.get(id) ?? id, history: histories.get(id) ?? [], personalized: allowed.get(id) === true };
+      out.set(id, state);
+      // Unknown ids are not kept: they cost nothing to ask again and must not fill memory.
+      if (state.exists) this.states.set(workspaceId, id, state, started);
+    }
+    return out;
   }
 
   /** Items like this one (ITEM_KNN, then CONTENT), or bought with it (BOUGHT_TOGETHER, then ITEM_KNN). */

@@ -29,11 +29,14 @@ export const recommendationsModule: KindredModule = {
     // A profile's new events, consent or merge change its next answer: drop its cached results before ingestion answers.
     modules.get(PROFILE_HOOKS).register("recommendations", async (changes) => {
       for (const c of changes) {
-        service.cache.invalidateProfile(c.workspaceId, c.profileId);
-        if (c.mergedProfileId) service.cache.invalidateProfile(c.workspaceId, c.mergedProfileId);
+        service.invalidateProfile(c.workspaceId, c.profileId);
+        if (c.mergedProfileId) service.invalidateProfile(c.workspaceId, c.mergedProfileId);
       }
     });
-    kernel.bus.on("profile.changed", (p) => service.cache.invalidateProfile(p.workspaceId, p.profileId));
+    kernel.bus.on("profile.changed", (p) => {
+      service.invalidateProfile(p.workspaceId, p.profileId);
+      if (p.mergedProfileId) service.invalidateProfile(p.workspaceId, p.mergedProfileId);
+    });
     kernel.bus.on("model.activated", (p) => {
       service.cache.invalidateWorkspace(p.workspaceId);
       if (p.previousVersionId) service.forgetVersion(p.previousVersionId);

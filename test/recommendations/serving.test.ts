@@ -87,7 +87,7 @@ describe("recommendations serving", () => {
     const noViewed = await recs({ p, n: 13, f: { excludeViewedWithinDays: 30 } });
     for (const v of viewed) expect(noViewed.items.map((i) => i.itemId)).not.toContain(v);
     await addEvent(ds, ws.id, p, "recommendations_sent", ["h1", "k1"], 1);
-    t.app.runtime.registry.get(RECOMMENDATIONS).cache.invalidateProfile(ws.id, p);
+    t.app.runtime.registry.get(RECOMMENDATIONS).invalidateProfile(ws.id, p);
     const notSent = await recs({ p, n: 13, s: "POPULAR", f: { excludeSentWithinDays: 7 } });
     expect(notSent.items.map((i) => i.itemId)).not.toEqual(expect.arrayContaining(["h1"]));
     expect(notSent.items.map((i) => i.itemId)).not.toContain("k1");
@@ -159,6 +159,28 @@ describe("recommendations serving", () => {
     const answers = await Promise.all(people.map((p) => service.recommendOne(ws.id, { profileId: p, n: 2, strategy: "EASE" })));
     expect(answers.every((a) => a.strategy === "EASE")).toBe(true);
     expect((await runs()) - before).toBe(1);
+  });
+
+  it("should answer a repeat request with another filter without SQL and still see the person's next event when state is cached", async () => {
+    const track = `mutation($e: [EventInput!]!) { trackEvents(events: $e) { results { profileId } } }`;
+    const first = await t.gql<{ trackEvents: { results: { profileId: string }[] } }>(track, { e: [{ messageId: "state-1", type: "product_view", userId: "state-user", properties: { itemId: "h1" } }] }, ws.keys.ingest);
+    const p = first.data!.trackEvents.results[0].profileId;
+    const service = t.app.runtime.registry.get(RECOMMENDATIONS);
+    await service.recommendOne(ws.id, { profileId: p, n: 3, strategy: "ALS", filter: { excludeInteracted: false } });
+    const spy = jest.spyOn(ds, "query");
+    try {
+      const again = await service.recommendOne(ws.id, { profileId: p, n: 3, strategy: "ALS", filter: { excludeInteracted: false, priceMax: 1000 } });
+      expect(again.strategy).toBe("ALS");
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    const wide = { profileId: p, n: 30, strategy: "ALS", filter: { excludeInteracted: true, priceMax: 1000 } };
+    expect((await service.recommendOne(ws.id, wide)).items.map((i) => i.itemId)).toContain("s1");
+    await t.gql(track, { e: [{ messageId: "state-2", type: "product_view", userId: "state-user", properties: { itemId: "s1" } }] }, ws.keys.ingest);
+    const after = await service.recommendOne(ws.id, wide);
+    expect(after.items.map((i) => i.itemId)).not.toContain("s1");
+    expect(after.items.map((i) => i.itemId)).not.toContain("h1");
   });
 
   it("should stop serving a cached item once the catalog snapshot sees it out of stock", async () => {

@@ -41,6 +41,12 @@ export class CatalogSnapshots {
     return this.snapshots.get(workspaceId)!;
   }
 
+  /** The snapshot if it is fresh, without waiting (a cache-hit path that must not yield to the event loop). */
+  peek(workspaceId: string): { byId: Map<string, CatalogEntry>; version: number } | undefined {
+    const hit = this.snapshots.get(workspaceId);
+    return hit && hit.version >= 0 && Date.now() - hit.at < this.ttlMs ? hit : undefined;
+  }
+
   /** Forces a reload on next use (catalog changed). */
   invalidate(workspaceId: string): void {
     const hit = this.snapshots.get(workspaceId);

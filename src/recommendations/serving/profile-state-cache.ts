@@ -1,0 +1,91 @@
+import type { HistoryEvent } from "./filters";
+
+/** What serving reads about one profile before scoring: does it exist, its recent item events, its consent. */
+export interface ProfileState {
+  exists: boolean;
+  /** The profile whose events answer (itself, or the survivor it was merged into). */
+  survivor: string;
+  history: HistoryEvent[];
+  personalized: boolean;
+}
+
+/**
+ * Per-profile serving state in memory, so a repeat request (another placement, another filter)
+ * does no SQL. Dropped by the profile's own changes (events, consent, merge — the same signals
+ * that drop cached results), by changes of the survivor a merged id answers through, and by age.
+ * A load that started before an invalidation of its profile is not stored (it may predate the change).
+ */
+export class ProfileStateCache {
+  private readonly entries = new Map<string, { at: number; state: ProfileState }>();
+  /** survivor key → requested ids answering through it (only for merged ids). */
+  private readonly aliases = new Map<string, Set<string>>();
+  /** Invalidation counter, and the counter value at each profile's last invalidation. */
+  private epoch = 0;
+  private readonly invalidatedAt = new Map<string, number>();
+  /** Loads that started at or before this epoch are never stored (set when `invalidatedAt` is trimmed). */
+  private floor = 0;
+
+  constructor(
+    private readonly ttlMs = 300_000,
+    private readonly maxEntries = 200_000,
+  ) {}
+
+  /** The current epoch: pass it back to `set` so a load overtaken by an invalidation is dropped. */
+  begin(): number {
+    return this.epoch;
+  }
+
+  get(workspaceId: string, profileId: string, now = Date.now()): ProfileState | undefined {
+    const hit = this.entries.get(`${workspaceId}|${profileId}`);
+    return hit && now - hit.at < this.ttlMs ? hit.state : undefined;
+  }
+
+  set(workspaceId: string, profileId: string, state: ProfileState, startedAt: number, now = Date.now()): void {
+    if (this.changedSince(workspaceId, [profileId, state.survivor], startedAt)) return;
+    const key = `${workspaceId}|${profileId}`;
+    const survivorKey = `${workspaceId}|${state.survivor}`;
+    if (this.entries.size >= this.maxEntries) this.clear();
+    this.entries.set(key, { at: now, state });
+    if (state.survivor !== profileId) {
+      let set = this.aliases.get(survivorKey);
+      if (!set) this.aliases.set(survivorKey, (set = new Set()));
+      set.add(key);
+    }
+  }
+
+  /** Whether any of these profiles was invalidated after `startedAt` (from `begin`): what was loaded since may be stale. */
+  changedSince(workspaceId: string, profileIds: string[], startedAt: number): boolean {
+    if (startedAt < this.floor) return true;
+    return profileIds.some((id) => (this.invalidatedAt.get(`${workspaceId}|${id}`) ?? -1) > startedAt);
+  }
+
+  /** Drops a profile and every merged id that answers through it. */
+  invalidate(workspaceId: string, profileId: string): void {
+    const key = `${workspaceId}|${profileId}`;
+    this.epoch++;
+    if (this.invalidatedAt.size >= 100_000) {
+      this.invalidatedAt.clear();
+      this.floor = this.epoch;
+    }
+    this.invalidatedAt.set(key, this.epoch);
+    this.entries.delete(key);
+    const alias = this.aliases.get(key);
+    if (alias) {
+      for (const k of alias) this.entries.delete(k);
+      this.aliases.delete(key);
+    }
+  }
+
+  /** Requested ids (not survivors) that answer through this profile, for dropping their cached results too. */
+  aliasesOf(workspaceId: string, profileId: string): string[] {
+    const set = this.aliases.get(`${workspaceId}|${profileId}`);
+    return set ? [...set].map((k) => k.slice(workspaceId.length + 1)) : [];
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.aliases.clear();
+    this.epoch++;
+    this.floor = this.epoch;
+  }
+}
