@@ -15,7 +15,7 @@ export class PredictionExplanation {
   @Field(() => Float) score!: number;
   @Field(() => ID) modelVersionId!: string;
   @Field(() => Int) modelVersion!: number;
-  @Field({ description: "gbdt or logistic" }) algorithm!: string;
+  @Field({ description: "gbdt, logistic or blend (their log-odds average)" }) algorithm!: string;
   @Field(() => Int) horizonDays!: number;
   @Field(() => [FeatureContributionType], { description: "Top contributing features, strongest first" }) why!: FeatureContributionType[];
 }

@@ -71,7 +71,7 @@ describe("predictions served through ONNX", () => {
     await expect(train("PURCHASE_PROPENSITY", { horizonDays: 0, algorithm: "forest" })).rejects.toMatchObject({
       problems: [
         { path: "input.params.horizonDays", message: expect.stringContaining("integer") },
-        { path: "input.params.algorithm", message: expect.stringContaining("auto, gbdt, logistic") },
+        { path: "input.params.algorithm", message: expect.stringContaining("auto, logistic, gbdt, blend") },
       ],
     });
   });

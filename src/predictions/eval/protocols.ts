@@ -2,9 +2,9 @@ import type { EvalOptions } from "../../cli/eval-protocols";
 import { runPropensityProtocol } from "./propensity-protocol";
 import { runSendTimeProtocol } from "./sendtime-protocol";
 
-/** `npm run eval -- propensity-online-retail --dataset <dir> [--json]`. */
+/** `npm run eval -- propensity-online-retail --dataset <dir> [--json] [--quick]` (--quick skips the validation folds). */
 export function runPropensity(options: EvalOptions): Promise<Record<string, unknown>> {
-  return runPropensityProtocol(options.dataset, options.log);
+  return runPropensityProtocol(options.dataset, options.log, { skipValidation: options.quick });
 }
 
 /** `npm run eval -- sendtime-online-retail --dataset <dir> [--json] [--prior-strength 5]`. */

@@ -1,4 +1,6 @@
-import { fitAndEvaluate, type LabelledRows } from "./fit";
+import { contributions, fitAndEvaluate, importances, predictRow, type LabelledRows } from "./fit";
+import { gbdtRawScore } from "./gbdt";
+import { logisticLogit } from "./logistic";
 import { seededRandom } from "../../common/random";
 import { CHURN_RISK, PURCHASE_PROPENSITY, inPopulation, labelFor } from "./prediction-kinds";
 import { emptyAggregates } from "../features/feature-vector";
@@ -10,7 +12,7 @@ function xor(n: number, seed: number): LabelledRows {
 }
 
 describe("fit and evaluate", () => {
-  it("should pick the trees when the pattern is not linear and the algorithm is auto", () => {
+  it("should pick the trees alone when the pattern is not linear, the algorithm is auto and the blend gains nothing", () => {
     const result = fitAndEvaluate([xor(1500, 1), xor(1500, 2)], ["a", "b"], "auto");
     expect(result.algorithm).toBe("gbdt");
     expect(result.metrics.candidates.gbdt).toBeGreaterThan(result.metrics.candidates.logistic);
@@ -23,6 +25,18 @@ describe("fit and evaluate", () => {
     for (const bins of [...result.reference.features, result.reference.prediction]) expect(bins.shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(result.reference.features).toHaveLength(2);
     expect(typeof result.metrics.baselineRocAuc).toBe("number");
+  });
+
+  it("should average the two models' log-odds when the algorithm is blend", () => {
+    const result = fitAndEvaluate([xor(800, 6), xor(800, 7)], ["a", "b"], "blend");
+    const model = result.model;
+    if (model.kind !== "blend") throw new Error(`expected a blend, got ${model.kind}`);
+    const row = [0.3, -0.6];
+    const raw = 0.5 * gbdtRawScore(model.gbdt, row) + 0.5 * logisticLogit(model.logistic, row);
+    expect(predictRow(model, row)).toBeCloseTo(1 / (1 + Math.exp(-raw)), 12);
+    expect(contributions(model, row)).toHaveLength(2);
+    expect(importances(model).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(Object.keys(result.metrics.candidates)).toEqual(["blend"]);
   });
 
   it("should refuse to train when every label is the same", () => {

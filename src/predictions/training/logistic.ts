@@ -119,12 +119,17 @@ export function logisticRawCoefficients(model: LogisticModel): { weights: number
   return { weights, bias };
 }
 
-/** P(y=1) for one feature row, computed like the exported graph (float32 inputs). */
-export function predictLogistic(model: LogisticModel, row: ArrayLike<number>): number {
+/** Log-odds for one feature row, computed like the exported graph (float32 inputs). */
+export function logisticLogit(model: LogisticModel, row: ArrayLike<number>): number {
   const { weights, bias } = logisticRawCoefficients(model);
   let eta = bias;
   for (let j = 0; j < weights.length; j++) eta += weights[j] * Math.fround(row[j]);
-  return sigmoid(eta);
+  return eta;
+}
+
+/** P(y=1) for one feature row, computed like the exported graph (float32 inputs). */
+export function predictLogistic(model: LogisticModel, row: ArrayLike<number>): number {
+  return sigmoid(logisticLogit(model, row));
 }
 
 /** Each feature's contribution to the log-odds relative to the training mean (the "why"). */

@@ -2,7 +2,8 @@ import * as ort from "onnxruntime-node";
 import { predictGbdt, trainGbdt } from "./gbdt";
 import { seededRandom } from "../../common/random";
 import { predictLogistic, trainLogistic } from "./logistic";
-import { PREDICTION_INPUT, PREDICTION_OUTPUT, exportGbdt, exportLogistic } from "./onnx-export";
+import { blendModels, predictBlend } from "./blend";
+import { PREDICTION_INPUT, PREDICTION_OUTPUT, exportBlend, exportGbdt, exportLogistic, exportModel } from "./onnx-export";
 
 function data(n: number, seed: number): { x: number[][]; y: number[] } {
   const random = seededRandom(seed);
@@ -47,5 +48,12 @@ describe("ONNX export", () => {
     edgeRow[root.feature] = root.threshold;
     const [atEdge] = await runOnnx(exportGbdt(model), [edgeRow]);
     expect(atEdge).toBeCloseTo(predictGbdt(model, edgeRow), 5);
+  });
+
+  it("should give the TypeScript blend's probabilities when the GBDT + logistic blend runs in onnxruntime", async () => {
+    const blend = blendModels(trainGbdt(train.x, train.y, names, { trees: 40, maxDepth: 3 }), trainLogistic(train.x, train.y, names, { l2: 0.1 }));
+    const onnx = await runOnnx(exportBlend(blend), test.x);
+    test.x.forEach((row, i) => expect(onnx[i]).toBeCloseTo(predictBlend(blend, row), 5));
+    expect(exportModel(blend)).toEqual(exportBlend(blend));
   });
 });

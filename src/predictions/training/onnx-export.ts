@@ -1,9 +1,10 @@
 import { GraphBuilder } from "../../models/onnx/graph-builder";
+import type { BlendModel } from "./blend";
 import type { GbdtModel } from "./gbdt";
 import { logisticRawCoefficients, type LogisticModel } from "./logistic";
 
-/** A model either trainer produces. */
-export type TrainedModel = LogisticModel | GbdtModel;
+/** A model any trainer produces. */
+export type TrainedModel = LogisticModel | GbdtModel | BlendModel;
 
 /** Input and output names every predictions graph shares: features [batch, d] → probability [batch, 1]. */
 export const PREDICTION_INPUT = "features";
@@ -23,11 +24,8 @@ export function exportLogistic(model: LogisticModel): Uint8Array {
   return g.meta("kindred.kind", "logistic").build();
 }
 
-/** GBDT as ai.onnx.ml TreeEnsembleRegressor (sum of leaves + base score) → Sigmoid. */
-export function exportGbdt(model: GbdtModel): Uint8Array {
-  const d = model.features.length;
-  const g = new GraphBuilder({ name: "gradient_boosted_trees", opsets: { "ai.onnx.ml": 3 }, docString: `features: ${model.features.join(",")}` });
-  const x = g.input(PREDICTION_INPUT, "float", ["batch", d]);
+/** The trees as one ai.onnx.ml TreeEnsembleRegressor node (sum of leaves + base score), every value scaled by `scale`. */
+function treeEnsemble(g: GraphBuilder, x: string, model: GbdtModel, scale = 1): string {
   const attrs = {
     treeIds: [] as number[],
     nodeIds: [] as number[],
@@ -56,18 +54,18 @@ export function exportGbdt(model: GbdtModel): Uint8Array {
         attrs.targetTree.push(t);
         attrs.targetNode.push(k);
         attrs.targetIds.push(0);
-        attrs.targetWeights.push(node.value);
+        attrs.targetWeights.push(node.value * scale);
       }
     });
   });
-  const raw = g.op(
+  return g.op(
     "TreeEnsembleRegressor",
     [x],
     {
       n_targets: 1,
       aggregate_function: "SUM",
       post_transform: "NONE",
-      base_values: { floats: [model.baseScore] },
+      base_values: { floats: [model.baseScore * scale] },
       nodes_treeids: { ints: attrs.treeIds },
       nodes_nodeids: { ints: attrs.nodeIds },
       nodes_featureids: { ints: attrs.featureIds },
@@ -84,11 +82,35 @@ export function exportGbdt(model: GbdtModel): Uint8Array {
     undefined,
     "ai.onnx.ml",
   );
-  g.op("Sigmoid", [raw], {}, PREDICTION_OUTPUT);
+}
+
+/** GBDT as ai.onnx.ml TreeEnsembleRegressor (sum of leaves + base score) → Sigmoid. */
+export function exportGbdt(model: GbdtModel): Uint8Array {
+  const d = model.features.length;
+  const g = new GraphBuilder({ name: "gradient_boosted_trees", opsets: { "ai.onnx.ml": 3 }, docString: `features: ${model.features.join(",")}` });
+  const x = g.input(PREDICTION_INPUT, "float", ["batch", d]);
+  g.op("Sigmoid", [treeEnsemble(g, x, model)], {}, PREDICTION_OUTPUT);
   g.output(PREDICTION_OUTPUT, "float", ["batch", 1]);
   return g.meta("kindred.kind", "gbdt").build();
 }
 
+/** Blend: the GBDT's scaled trees plus the scaled logistic MatMul → Add → Sigmoid (weights folded into both). */
+export function exportBlend(model: BlendModel): Uint8Array {
+  const d = model.features.length;
+  const g = new GraphBuilder({ name: "gbdt_logistic_blend", opsets: { "ai.onnx.ml": 3 }, docString: `features: ${model.features.join(",")}` });
+  const x = g.input(PREDICTION_INPUT, "float", ["batch", d]);
+  const trees = treeEnsemble(g, x, model.gbdt, model.gbdtWeight);
+  const { weights, bias } = logisticRawCoefficients(model.logistic);
+  const lrScale = 1 - model.gbdtWeight;
+  const w = g.initializer("weights", "float", [d, 1], weights.map((v) => v * lrScale));
+  const b = g.initializer("bias", "float", [1], [bias * lrScale]);
+  const logit = g.op("Add", [trees, g.op("Add", [g.op("MatMul", [x, w]), b])]);
+  g.op("Sigmoid", [logit], {}, PREDICTION_OUTPUT);
+  g.output(PREDICTION_OUTPUT, "float", ["batch", 1]);
+  return g.meta("kindred.kind", "blend").build();
+}
+
 export function exportModel(model: TrainedModel): Uint8Array {
-  return model.kind === "logistic" ? exportLogistic(model) : exportGbdt(model);
+  if (model.kind === "logistic") return exportLogistic(model);
+  return model.kind === "gbdt" ? exportGbdt(model) : exportBlend(model);
 }

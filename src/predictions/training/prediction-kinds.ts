@@ -9,7 +9,7 @@ export const PREDICTION_KINDS: PredictionKind[] = [PURCHASE_PROPENSITY, CHURN_RI
 /** Training params (validated; defaults applied). */
 export interface PredictionTrainingParams {
   horizonDays: number;
-  algorithm: "auto" | "gbdt" | "logistic";
+  algorithm: "auto" | "gbdt" | "logistic" | "blend";
   /** Stacked training cutoffs, spaced `cutoffSpacingDays` apart, the latest at asOf − horizon. */
   cutoffs: number;
   cutoffSpacingDays: number;

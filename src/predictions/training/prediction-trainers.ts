@@ -4,7 +4,7 @@ import type { TrainerDefinition, TrainerContext } from "../../models/trainers";
 import { DAY_MS, FEATURE_NAMES } from "../features/feature-set";
 import { loadAggregates } from "../features/feature-sql";
 import { featureVector } from "../features/feature-vector";
-import { fitAndEvaluate, type LabelledRows } from "./fit";
+import { ALGORITHMS, fitAndEvaluate, type Algorithm, type LabelledRows } from "./fit";
 import { exportModel } from "./onnx-export";
 import { CHURN_RISK, DEFAULT_TRAINING_PARAMS, PURCHASE_PROPENSITY, inPopulation, labelFor, type PredictionKind, type PredictionTrainingParams } from "./prediction-kinds";
 
@@ -23,8 +23,8 @@ export function readTrainingParams(params: Record<string, unknown>, problems?: P
   int("activeDays", 1, 730);
   const algorithm = params.algorithm;
   if (algorithm !== undefined && algorithm !== null) {
-    if (algorithm !== "auto" && algorithm !== "gbdt" && algorithm !== "logistic") problems?.add(`${path}.algorithm`, `must be one of auto, gbdt, logistic`);
-    else out.algorithm = algorithm;
+    if (algorithm !== "auto" && !ALGORITHMS.includes(algorithm as Algorithm)) problems?.add(`${path}.algorithm`, `must be one of auto, ${ALGORITHMS.join(", ")}`);
+    else out.algorithm = algorithm as PredictionTrainingParams["algorithm"];
   }
   const asOf = params.asOf;
   if (asOf !== undefined && asOf !== null) {
@@ -91,5 +91,5 @@ function trainer(kind: PredictionKind, description: string): TrainerDefinition {
   };
 }
 
-export const propensityTrainer = trainer(PURCHASE_PROPENSITY, "P(purchase within horizonDays), GBDT or logistic regression on the documented feature set");
+export const propensityTrainer = trainer(PURCHASE_PROPENSITY, "P(purchase within horizonDays), GBDT, logistic regression or their log-odds blend on the documented feature set");
 export const churnTrainer = trainer(CHURN_RISK, "P(no purchase within horizonDays) among profiles with a purchase in the last activeDays");
