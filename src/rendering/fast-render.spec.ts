@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import mjml2html from "mjml";
 import type { Template } from "liquidjs";
-import { compileFast } from "./fast-render";
+import { compileFast, compileFastJson } from "./fast-render";
 import { htmlToText } from "./html-to-text";
 import { addOpenPixel, rewriteLinks } from "./link-tracking";
 import { createLiquid, DEFAULT_LIMITS, recommendationKey } from "./liquid-engine";
@@ -67,12 +67,16 @@ describe("compileFast", () => {
   });
 
   it("should render exactly what LiquidJS renders when given any profile", () => {
-    const compiled = parts.map((p) => ({ ...p, fast: compileFast(p.liquid, p.templates)! }));
+    const compiled = parts.map((p) => ({ ...p, fast: compileFast(p.liquid, p.templates)!, json: compileFastJson(p.liquid, p.templates)! }));
     fc.assert(
       fc.property(profileArb, fc.integer({ min: 0, max: 100 }), fc.subarray(["cart-abandoners", "vip"]), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 23 }), (traits, engagement, segs, churn, recs, hour) => {
         for (const part of compiled) {
           const scope = scopeFor(traits, engagement, segs, churn, recs, hour);
-          expect(part.fast(scope)).toBe(part.liquid.renderSync(part.templates, scopeFor(traits, engagement, segs, churn, recs, hour)));
+          const expected = part.liquid.renderSync(part.templates, scopeFor(traits, engagement, segs, churn, recs, hour));
+          expect(part.fast(scope)).toBe(expected);
+          // the JSON-encoded render is ASCII, decodes to the same string and counts its characters
+          const encoded = part.json(scopeFor(traits, engagement, segs, churn, recs, hour));
+          expect([/^[\x20-\x7e]*$/.test(encoded.json), JSON.parse(`"${encoded.json}"`), encoded.length]).toEqual([true, expected, expected.length]);
         }
       }),
       { numRuns: 60 },

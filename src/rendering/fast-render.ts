@@ -1,4 +1,5 @@
 import { Context, isTruthy, toValue, toValueSync, TypeGuards, type Liquid, type Template } from "liquidjs";
+import { jsonStringContent, oneByte, PreEncodedString } from "../common/pre-encoded-json";
 import { RecommendationsTag } from "./liquid-engine";
 
 // A compiler from a parsed LiquidJS template to plain closures for the subset email templates use
@@ -9,7 +10,12 @@ import { RecommendationsTag } from "./liquid-engine";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- LiquidJS's template internals are untyped */
 type Eval = (ctx: Context) => unknown;
-type Emit = (ctx: Context, out: string[]) => void;
+/** Output pieces; in JSON mode `chars` counts the plain characters the encoded pieces stand for. */
+interface Out {
+  parts: string[];
+  chars: number;
+}
+type Emit = (ctx: Context, out: Out) => void;
 
 class Unsupported extends Error {}
 const unsupported = (what: string): never => {
@@ -30,7 +36,7 @@ const settle = (v: unknown): unknown => (v && typeof (v as Iterator<unknown>).ne
 function compileToken(token: any, liquid: Liquid): Eval {
   if (!token) return () => undefined;
   if ("content" in token) {
-    const constant = token.content;
+    const constant = typeof token.content === "string" ? oneByte(token.content) : token.content;
     return () => constant;
   }
   if (TypeGuards.isPropertyAccessToken(token)) {
@@ -97,54 +103,69 @@ function compileValue(value: any, liquid: Liquid): Eval {
   };
 }
 
-function compileList(templates: Template[], liquid: Liquid): Emit {
-  const parts = templates.map((t) => compileNode(t as any, liquid));
+// JSON mode emits each piece already encoded as JSON string content (static text once, at compile time)
+function compileList(templates: Template[], liquid: Liquid, json: boolean): Emit {
+  const parts = templates.map((t) => compileNode(t as any, liquid, json));
   return (ctx, out) => {
     for (const part of parts) part(ctx, out);
   };
 }
 
+function constant(source: string, json: boolean): Emit {
+  const text = oneByte(source);
+  if (!json) return (_ctx, out) => void out.parts.push(text);
+  const encoded = jsonStringContent(text);
+  const chars = text.length;
+  return (_ctx, out) => {
+    out.chars += chars;
+    out.parts.push(encoded);
+  };
+}
+
 const checkTime = (ctx: any) => ctx.renderLimit.check(performance.now());
 
-function compileNode(node: any, liquid: Liquid): Emit {
+function compileNode(node: any, liquid: Liquid, json: boolean): Emit {
   const kind = node.token?.kind;
-  if (kind === 16) {
-    const text: string = node.str;
-    return (_ctx, out) => void out.push(text);
-  }
+  if (kind === 16) return constant(node.str, json);
   if (kind === 8) {
     const value = compileValue(node.value, liquid);
+    if (json)
+      return (ctx, out) => {
+        checkTime(ctx);
+        const text = stringify(value(ctx));
+        out.chars += text.length;
+        out.parts.push(jsonStringContent(text));
+      };
     return (ctx, out) => {
       checkTime(ctx);
-      out.push(stringify(value(ctx)));
+      out.parts.push(stringify(value(ctx)));
     };
   }
   if (node instanceof RecommendationsTag) return (ctx) => node.render(ctx);
   switch (node.name) {
     case "comment":
       return () => undefined;
-    case "raw": {
-      const text = node.render();
-      return (_ctx, out) => void out.push(text);
-    }
+    case "raw":
+      return constant(node.render(), json);
     case "assign": {
       const value = compileValue(node.value, liquid);
       const key: string = node.key;
       return (ctx) => void (ctx.bottom()[key] = toValue(value(ctx)));
     }
     case "capture": {
-      const body = compileList(node.templates, liquid);
+      // a captured value is data (a link to sign, a string to filter): always plain
+      const body = compileList(node.templates, liquid, false);
       const key: string = node.variable;
       return (ctx) => {
-        const inner: string[] = [];
+        const inner: Out = { parts: [], chars: 0 };
         body(ctx, inner);
-        ctx.bottom()[key] = inner.join("");
+        ctx.bottom()[key] = inner.parts.join("");
       };
     }
     case "if":
     case "unless": {
-      const branches = node.branches.map((b: any) => ({ value: compileValue(b.value, liquid), test: b.test as ((v: unknown, c: Context) => boolean) | undefined, body: compileList(b.templates, liquid) }));
-      const otherwise = compileList(node.elseTemplates ?? [], liquid);
+      const branches = node.branches.map((b: any) => ({ value: compileValue(b.value, liquid), test: b.test as ((v: unknown, c: Context) => boolean) | undefined, body: compileList(b.templates, liquid, json) }));
+      const otherwise = compileList(node.elseTemplates ?? [], liquid, json);
       return (ctx, out) => {
         for (const branch of branches) {
           const v = toValue(branch.value(ctx));
@@ -156,8 +177,8 @@ function compileNode(node: any, liquid: Liquid): Emit {
     case "for": {
       if (Object.keys(node.hash.hash).length) unsupported("for modifiers");
       const collection = compileToken(node.collection, liquid);
-      const body = compileList(node.templates, liquid);
-      const otherwise = compileList(node.elseTemplates ?? [], liquid);
+      const body = compileList(node.templates, liquid, json);
+      const otherwise = compileList(node.elseTemplates ?? [], liquid, json);
       const variable: string = node.variable;
       const name = `${variable}-${node.collection.getText()}`;
       return (ctx, out) => {
@@ -191,21 +212,40 @@ function enumerable(value: unknown): unknown[] {
 
 /** A compiled template: renders a scope to a string with LiquidJS's semantics and limits. */
 export type FastTemplate = (scope: object) => string;
+/** The same, producing the JSON encoding of the string (static text was encoded once, at compile time). */
+export type FastJsonTemplate = (scope: object) => PreEncodedString;
 
-/** Compiles a parsed template, or returns null when it uses something outside the fast subset. */
-export function compileFast(liquid: Liquid, templates: Template[]): FastTemplate | null {
-  let emit: Emit;
+function compileEmit(liquid: Liquid, templates: Template[], json: boolean): Emit | null {
   try {
-    emit = compileList(templates, liquid);
+    return compileList(templates, liquid, json);
   } catch (error) {
     if (error instanceof Unsupported) return null;
     throw error;
   }
+}
+
+/** Compiles a parsed template, or returns null when it uses something outside the fast subset. */
+export function compileFast(liquid: Liquid, templates: Template[]): FastTemplate | null {
+  const emit = compileEmit(liquid, templates, false);
+  if (!emit) return null;
   const options = (liquid as any).options;
   return (scope) => {
     const ctx = new Context(scope, options, { sync: true }, { liquid } as never);
-    const out: string[] = [];
+    const out: Out = { parts: [], chars: 0 };
     emit(ctx, out);
-    return out.join("");
+    return out.parts.join("");
+  };
+}
+
+/** Like compileFast, but renders straight to JSON-encoded output (what an API response sends). */
+export function compileFastJson(liquid: Liquid, templates: Template[]): FastJsonTemplate | null {
+  const emit = compileEmit(liquid, templates, true);
+  if (!emit) return null;
+  const options = (liquid as any).options;
+  return (scope) => {
+    const ctx = new Context(scope, options, { sync: true }, { liquid } as never);
+    const out: Out = { parts: [], chars: 0 };
+    emit(ctx, out);
+    return new PreEncodedString(out.parts.join(""), out.chars);
   };
 }

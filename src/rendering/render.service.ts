@@ -2,6 +2,7 @@ import type { Liquid, Template } from "liquidjs";
 import type { Clock } from "../common/clock";
 import type { Logger } from "../common/logger";
 import { UserInputError } from "../common/errors";
+import type { PreEncodedString } from "../common/pre-encoded-json";
 import { decodeEntities } from "./html-to-text";
 import type { CompiledTemplate } from "./compiled-template";
 import type { CompiledPart, Engines } from "./template-compiler";
@@ -27,14 +28,22 @@ export interface Personalization {
   sources: string[];
 }
 
-/** One recipient's email. */
-export interface RenderedEmail {
+/** One recipient's email (HTML and text are pre-encoded when rendered with `encoding: "json"`). */
+export interface RenderedEmail<B extends string | PreEncodedString = string> {
   profileId: string;
   subject: string;
   preheader: string;
-  html: string;
-  text: string;
+  html: B;
+  text: B;
   personalization: Personalization;
+}
+
+type Body = string | PreEncodedString;
+
+/** The emails of a batch, and the recipients that could not be rendered. */
+export interface RenderResult<B extends Body> {
+  rendered: RenderedEmail<B>[];
+  problems: RenderProblem[];
 }
 
 /** A recipient that could not be rendered (the rest of the batch still is). */
@@ -49,6 +58,8 @@ export interface RenderOptions {
   context?: RequestRenderContext | null;
   /** Signed tracking links and the open pixel (off for previews). */
   tracking?: boolean;
+  /** HTML and text already JSON-encoded while rendering, for API responses (plain strings otherwise). */
+  encoding?: "plain" | "json";
 }
 
 export const MAX_OUTPUT_BYTES = 2 * 1024 * 1024;
@@ -72,7 +83,9 @@ export class RenderService {
     this.trackingKey = trackingKey;
   }
 
-  async renderMany(workspaceId: string, compiled: CompiledTemplate, askedIds: string[], options: RenderOptions = {}): Promise<{ rendered: RenderedEmail[]; problems: RenderProblem[] }> {
+  async renderMany(workspaceId: string, compiled: CompiledTemplate, askedIds: string[], options: RenderOptions & { encoding: "json" }): Promise<RenderResult<PreEncodedString | string>>;
+  async renderMany(workspaceId: string, compiled: CompiledTemplate, askedIds: string[], options?: RenderOptions & { encoding?: "plain" }): Promise<RenderResult<string>>;
+  async renderMany(workspaceId: string, compiled: CompiledTemplate, askedIds: string[], options: RenderOptions = {}): Promise<RenderResult<PreEncodedString | string>> {
     const campaignId = options.campaignId ?? null;
     const context = options.context ?? {};
     const t0 = performance.now();
@@ -96,7 +109,7 @@ export class RenderService {
     const T3 = performance.now();
     const personalSet = new Set(personal);
     const now = this.clock.now();
-    const rendered: RenderedEmail[] = [];
+    const rendered: RenderedEmail<Body>[] = [];
     const subjects = new Map<string, Template[]>();
     for (const askedId of askedIds) {
       const profile = profiles.get(askedId);
@@ -130,7 +143,7 @@ export class RenderService {
     now: Date,
     options: RenderOptions,
     subjects: Map<string, Template[]>,
-  ): RenderedEmail {
+  ): RenderedEmail<Body> {
     const wanted = [options.locale, context.locale, profile ? (profile.traits.locale as string) : null];
     const picked = pickLocale(compiled.locales, wanted);
     const usesFallback = profile === null;
@@ -149,7 +162,8 @@ export class RenderService {
       campaignId: options.campaignId ?? null,
       track: options.tracking === false ? {} : this.tracker(claims, compiled.workspaceId),
     });
-    const html = part.fast.html ? part.fast.html(scope) : (this.engines.html.renderSync(part.html, scope) as string);
+    const json = options.encoding === "json";
+    const html: Body = json && part.fast.htmlJson ? part.fast.htmlJson(scope) : part.fast.html ? part.fast.html(scope) : (this.engines.html.renderSync(part.html, scope) as string);
     if (html.length > MAX_OUTPUT_BYTES) throw new OutputLimitError();
     const override = !usesFallback ? data.assignment?.overrides.subject : undefined;
     let subject: string;
@@ -162,7 +176,7 @@ export class RenderService {
       subject: oneLine(subject),
       preheader: oneLine(part.fast.preheader ? part.fast.preheader(scope) : (this.engines.text.renderSync(part.preheader, scope) as string)),
       html,
-      text: part.fast.text ? part.fast.text(scope) : (this.engines.text.renderSync(part.text, scope) as string),
+      text: json && part.fast.textJson ? part.fast.textJson(scope) : part.fast.text ? part.fast.text(scope) : (this.engines.text.renderSync(part.text, scope) as string),
       personalization: {
         templateId: compiled.templateId,
         templateVersion: compiled.version,
@@ -212,7 +226,7 @@ export class RenderService {
     );
   }
 
-  private async recordExposures(workspaceId: string, compiled: CompiledTemplate, campaignId: string | null, rendered: RenderedEmail[]): Promise<void> {
+  private async recordExposures(workspaceId: string, compiled: CompiledTemplate, campaignId: string | null, rendered: RenderedEmail<Body>[]): Promise<void> {
     const experiments = this.lookup.get(PORTS.experiments, "recordExposures");
     if (!campaignId || !experiments || !rendered.length) return;
     try {

@@ -98,7 +98,7 @@ export class RenderingResolver {
     assertUuid(profileId, "profileId");
     checkCampaign(campaignId);
     const compiled = await this.templateService.compiled(ctx.scope.workspaceId, templateId);
-    const { rendered, problems } = await this.renderer.renderMany(ctx.scope.workspaceId, compiled, [profileId], { campaignId, locale, context });
+    const { rendered, problems } = await this.renderer.renderMany(ctx.scope.workspaceId, compiled, [profileId], { campaignId, locale, context, encoding: "json" });
     if (!rendered[0]) {
       if (problems[0]?.message === "profile not found") throw new NotFoundError("Profile", profileId);
       throw UserInputError.single("templateId", problems[0]?.message ?? "render failed");
@@ -124,7 +124,7 @@ export class RenderingResolver {
     checkCampaign(campaignId);
     const page = await pageAudience(this.lookup, ctx.scope.workspaceId, { profileIds, segmentId }, first, after);
     const compiled = await this.templateService.compiled(ctx.scope.workspaceId, templateId);
-    const { rendered, problems } = await this.renderer.renderMany(ctx.scope.workspaceId, compiled, page.ids, { campaignId, locale, context });
+    const { rendered, problems } = await this.renderer.renderMany(ctx.scope.workspaceId, compiled, page.ids, { campaignId, locale, context, encoding: "json" });
     return { emails: rendered, problems, pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: null, endCursor: page.endCursor } };
   }
 }

@@ -1,4 +1,6 @@
+import { GraphQLScalarType } from "graphql";
 import { Field, Int, ObjectType } from "type-graphql";
+import { PreEncodedString } from "../common/pre-encoded-json";
 import { ConnectionType, PageInfo } from "../common/pagination";
 import { ContentBlock, ContentBlockVersion } from "./content-block.entity";
 import { Template, TemplateVersion } from "./template.entity";
@@ -25,14 +27,27 @@ export class RenderPersonalization {
   @Field(() => [String], { description: "Data sources the template referenced and Kindred loaded" }) sources!: string[];
 }
 
+/** A rendered HTML or text part: a JSON string on the wire, encoded while rendering rather than per response. */
+export const EmailContent = new GraphQLScalarType({
+  name: "EmailContent",
+  description: "A rendered email part (HTML or plain text); serialized as a string",
+  serialize: (value) => (value instanceof PreEncodedString || typeof value === "string" ? value : String(value)),
+  parseValue: () => {
+    throw new TypeError("EmailContent is an output type");
+  },
+  parseLiteral: () => {
+    throw new TypeError("EmailContent is an output type");
+  },
+});
+
 /** One recipient's personalized email. */
 @ObjectType()
 export class RenderedEmail {
   @Field() profileId!: string;
   @Field() subject!: string;
   @Field() preheader!: string;
-  @Field() html!: string;
-  @Field({ description: "Plain-text part" }) text!: string;
+  @Field(() => EmailContent) html!: string | PreEncodedString;
+  @Field(() => EmailContent, { description: "Plain-text part" }) text!: string | PreEncodedString;
   @Field(() => RenderPersonalization) personalization!: RenderPersonalization;
 }
 

@@ -4,7 +4,7 @@ import { ProblemCollector } from "../common/errors";
 import type { RecommendationRequest } from "./liquid-engine";
 import { compactHtml } from "./compact-html";
 import { htmlToText } from "./html-to-text";
-import { compileFast, type FastTemplate } from "./fast-render";
+import { compileFast, compileFastJson, type FastJsonTemplate, type FastTemplate } from "./fast-render";
 import { addOpenPixel, rewriteLinks } from "./link-tracking";
 import { analyzeTemplate, liquidErrorPosition, type RenderSource } from "./template-analysis";
 
@@ -21,7 +21,7 @@ export interface CompiledPart {
   text: Template[];
   subject: Template[];
   preheader: Template[];
-  fast: { html: FastTemplate | null; text: FastTemplate | null; subject: FastTemplate | null; preheader: FastTemplate | null };
+  fast: { html: FastTemplate | null; text: FastTemplate | null; subject: FastTemplate | null; preheader: FastTemplate | null; htmlJson: FastJsonTemplate | null; textJson: FastJsonTemplate | null };
 }
 
 /** Engines: HTML output escapes, text output does not. */
@@ -112,7 +112,14 @@ export async function compilePart(engines: Engines, source: PartSource, blocks: 
   }
   const subject = engines.text.parse(source.subject);
   const preheader = engines.text.parse(source.preheader);
-  const fast = { html: compileFast(engines.html, htmlTemplates), text: compileFast(engines.text, textTemplates), subject: compileFast(engines.text, subject), preheader: compileFast(engines.text, preheader) };
+  const fast = {
+    html: compileFast(engines.html, htmlTemplates),
+    text: compileFast(engines.text, textTemplates),
+    subject: compileFast(engines.text, subject),
+    preheader: compileFast(engines.text, preheader),
+    htmlJson: compileFastJson(engines.html, htmlTemplates),
+    textJson: compileFastJson(engines.text, textTemplates),
+  };
   return {
     part: { html: htmlTemplates, text: textTemplates, subject, preheader, fast },
     sources,

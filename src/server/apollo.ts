@@ -7,6 +7,7 @@ import type { GraphQLSchema } from "graphql";
 import type { KindredConfig } from "../config/config";
 import type { RequestContext } from "../common/context";
 import type { Logger } from "../common/logger";
+import { stringifyWithPreEncoded } from "../common/pre-encoded-json";
 import { graphqlDuration, graphqlRequests, operationLabel } from "../common/metrics";
 import { formatError, isExposable, statusForCode } from "./format-error";
 import { costLimitPlugin, limitRules } from "./limits";
@@ -58,6 +59,8 @@ export function createApolloServer(options: {
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // large strings encoded while they were built (rendered emails) are spliced in, not escaped again
+    stringifyResult: stringifyWithPreEncoded,
     // Bounds parse and validation work: alias and field floods are refused before O(n²) validation runs.
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     validationRules: limitRules(config.limits),
