@@ -155,6 +155,8 @@ function findLiteralProblem(document: DocumentNode): VariablesProblem | null {
   return found;
 }
 
+const blankStrings = (_key: string, value: unknown) => (typeof value === "string" ? "" : value);
+
 /**
  * Rejects operations whose estimated cost exceeds the limit, before anything executes.
  * Apollo reuses one parsed document per query text, so costs are cached per document,
@@ -172,7 +174,9 @@ export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): A
           // Deeply nested variables would overflow the stack of every recursive walk below (a 500).
           const problem = (request.variables ? variablesProblem(request.variables) : null) ?? literalProblem(document);
           if (problem) throw new GraphQLError(`${problem.path || "variables"}: ${problem.message}`, { extensions: { code: "BAD_USER_INPUT", problems: [problem], http: { status: 400 } } });
-          const key = `${request.operationName ?? ""}\u0000${request.variables ? JSON.stringify(request.variables) : ""}`;
+          // Costs read numbers (page sizes) and booleans (@include/@skip), never string contents: ids and filters
+          // that differ per request share one entry. A string variable of the wrong type still fails when execution coerces it.
+          const key = `${request.operationName ?? ""}\u0000${request.variables ? JSON.stringify(request.variables, blankStrings) : ""}`;
           let cost = byVariables.get(key);
           if (cost === undefined) {
             try {

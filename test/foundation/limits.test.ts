@@ -37,6 +37,15 @@ describe("abuse limits", () => {
     expect(res.errors![0].message).toMatch(/estimated cost/);
   });
 
+  it("should still refuse a mistyped enum variable when the same operation was costed with a valid one", async () => {
+    const q = "query($p: ID!, $s: RecommendationStrategy) { recommendations(profileId: $p, n: 2, strategy: $s) { strategy } }";
+    const ok = await t.gql(q, { p: "00000000-0000-4000-8000-000000000001", s: "AUTO" }, ws.keys.admin);
+    expect(ok.errors![0].extensions!.code).toBe("NOT_FOUND");
+    const bad = await t.gql(q, { p: "00000000-0000-4000-8000-000000000002", s: "NOPE" }, ws.keys.admin);
+    expect(bad.status).toBe(400);
+    expect(bad.errors![0].extensions!.code).toBe("BAD_USER_INPUT");
+  });
+
   it("should answer 413 when the body is too large", async () => {
     const res = await fetch(t.url, {
       method: "POST",
