@@ -7,12 +7,29 @@ import { randomBytes } from "node:crypto";
  */
 export class PreEncodedString {
   private plain: string | null = null;
+  private encoded: string | string[];
 
-  /** `json`: the JSON string literal's content (no quotes), ASCII only; `length`: the plain string's length. */
+  /**
+   * `json`: the JSON string literal's content (no quotes), ASCII only, whole or in pieces (kept apart
+   * until the response joins everything once, so no per-email copy is made); `length`: the plain length.
+   */
   constructor(
-    readonly json: string,
+    json: string | string[],
     readonly length: number,
-  ) {}
+  ) {
+    this.encoded = json;
+  }
+
+  get json(): string {
+    if (typeof this.encoded !== "string") this.encoded = this.encoded.join("");
+    return this.encoded;
+  }
+
+  /** Appends the encoded pieces to `out` (without joining them). */
+  appendTo(out: string[]): void {
+    if (typeof this.encoded === "string") out.push(this.encoded);
+    else for (const piece of this.encoded) out.push(piece);
+  }
 
   toString(): string {
     return (this.plain ??= JSON.parse(`"${this.json}"`) as string);
@@ -54,8 +71,8 @@ const MARKED = new RegExp(`"\\\\u0000${MARKER.slice(1)}(\\d+)"`, "g");
 /** JSON.stringify that splices in pre-encoded strings (Apollo's `stringifyResult`; same output as JSON.stringify + "\n"). */
 export function stringifyWithPreEncoded(value: unknown): string {
   if (value instanceof PreEncodedString) return `"${value.json}"\n`;
-  const pieces: string[] = [];
-  const mark = (v: unknown) => (v instanceof PreEncodedString ? MARKER + (pieces.push(v.json) - 1) : v);
+  const found: PreEncodedString[] = [];
+  const mark = (v: unknown) => (v instanceof PreEncodedString ? MARKER + (found.push(v) - 1) : v);
   // toJSON runs before a replacer sees a value, so pre-encoded strings are swapped out from their holder
   const skeleton = JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== "object") return v;
@@ -69,6 +86,16 @@ export function stringifyWithPreEncoded(value: unknown): string {
     }
     return v;
   });
-  if (!pieces.length) return `${skeleton}\n`;
-  return `${skeleton.replace(MARKED, (_m, i: string) => `"${pieces[Number(i)]}"`)}\n`;
+  if (!found.length) return `${skeleton}\n`;
+  // one join of every piece: the response is the only large string made
+  const out: string[] = [];
+  let at = 0;
+  for (const match of skeleton.matchAll(MARKED)) {
+    out.push(skeleton.slice(at, match.index), '"');
+    found[Number(match[1])].appendTo(out);
+    out.push('"');
+    at = match.index + match[0].length;
+  }
+  out.push(skeleton.slice(at), "\n");
+  return out.join("");
 }

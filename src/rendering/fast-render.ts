@@ -246,6 +246,6 @@ export function compileFastJson(liquid: Liquid, templates: Template[]): FastJson
     const ctx = new Context(scope, options, { sync: true }, { liquid } as never);
     const out: Out = { parts: [], chars: 0 };
     emit(ctx, out);
-    return new PreEncodedString(out.parts.join(""), out.chars);
+    return new PreEncodedString(out.parts, out.chars);
   };
 }
