@@ -20,6 +20,7 @@ const SNIPPETS = [
   "{{ purchase_history | join: ', ' }} {{ purchase_history.size }} {{ purchase_history.first }} {{ purchase_history[1] }} {{ profile['first_name'] }}",
   "{% raw %}{{ not rendered }}{% endraw %}{% comment %}hidden{% endcomment %}{{ segments contains 'vip' }}{{ 3 | times: 2 | minus: 1 }}",
   "{{ profile.first_name | default: 'there' | truncate: 5 }} {{ profile.first_name | escape }} {{ '<b>' | raw }} {{ profile | json }}",
+  "{{ 'https://s.test/a?b=1&amp;c=2' | track_link }} {{ profile.first_name | track_link }} {{ 'mailto:x@y.z' | track_link }} {{ profile.city | prepend: 'https://s.test/' | track_link | upcase }}",
 ];
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `sku-${i}`, title: `P <${i}>`, url: `https://s.test/${i}`, image_url: i % 2 ? null : `https://c.test/${i}.png`, price: 1.5 * i, currency: "EUR", category: "Shoes", brand: i % 2 ? "B" : null }));
@@ -33,6 +34,8 @@ const profileArb = fc.record({
   timezone: fc.constantFrom("UTC", "Asia/Tokyo", "America/New_York", "Nope/Zone"),
 });
 
+const b64 = (u: string) => Buffer.from(u).toString("base64url");
+
 function scopeFor(traits: Record<string, unknown>, engagement: number, segs: string[], churn: number, recs: number, hour: number) {
   return buildScope({
     profile: { id: "p1", traits: JSON.parse(JSON.stringify(traits)), computed: { engagement_score: engagement } },
@@ -44,7 +47,7 @@ function scopeFor(traits: Record<string, unknown>, engagement: number, segs: str
     templateId: "t",
     version: 1,
     campaignId: null,
-    track: hour % 3 ? { trackLink: (u: string) => `https://k.test/t/c/${encodeURIComponent(u)}`, openPixel: () => "<img src=x>" } : {},
+    track: hour % 3 ? { trackLink: (u: string) => `https://k.test/t/c/${b64(u)}`, openPixel: () => "<img src=x>", ...(hour % 3 === 1 ? { links: { prefix: () => "https://k.test/t/c/", suffix: b64 } } : {}) } : {},
   });
 }
 

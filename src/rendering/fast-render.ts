@@ -1,6 +1,6 @@
 import { Context, isTruthy, toValue, toValueSync, TypeGuards, type Liquid, type Template } from "liquidjs";
 import { jsonStringContent, oneByte, PreEncodedString } from "../common/pre-encoded-json";
-import { RecommendationsTag } from "./liquid-engine";
+import { RENDER_STATE, RecommendationsTag, type RenderState } from "./liquid-engine";
 
 // A compiler from a parsed LiquidJS template to plain closures for the subset email templates use
 // (text, outputs with filters, if/unless, for, assign, capture, comment, raw, recommendations).
@@ -122,12 +122,56 @@ function constant(source: string, json: boolean): Emit {
   };
 }
 
+const HTTP = /^https?:\/\//i;
+// a click URL is base64url tokens under the public URL: it needs no HTML or JSON escaping unless that URL does
+// eslint-disable-next-line no-control-regex -- control characters need JSON escaping
+const NEEDS_ANY_ESCAPE = /[&<>"'\\\u0000-\u001f\u007f-\uffff]/;
+
+/**
+ * `{{ url | track_link }}` (HTML-escaped or not): the signed click URL is emitted as two shared strings,
+ * the recipient's prefix and the link's cached token, instead of a new string per link and recipient.
+ * Anything else about the output (an earlier filter, a non-http value, no tracking) renders as usual.
+ */
+function compileTrackedLink(value: any, liquid: Liquid, json: boolean): Emit | null {
+  const filters: any[] = value.filters;
+  const escape = (liquid as any).options.outputEscape;
+  const at = filters.length && filters[filters.length - 1].handler === escape && escape ? filters.length - 2 : filters.length - 1;
+  if (at < 0 || filters[at].name !== "track_link" || filters[at].args.length || at < filters.length - 2) return null;
+  const url = compileValue({ initial: value.initial, filters: filters.slice(0, at) }, liquid);
+  // track_link and the output escape take no arguments
+  const rest: any[] = filters.slice(at);
+  let safePrefix = "";
+  return (ctx, out) => {
+    checkTime(ctx);
+    const raw = toValue(url(ctx));
+    const text = raw === null || raw === undefined ? "" : String(raw);
+    const links = (ctx.environments as Record<symbol, RenderState | undefined>)[RENDER_STATE]?.links;
+    if (links && HTTP.test(text)) {
+      const prefix = links.prefix();
+      if (prefix === safePrefix || !NEEDS_ANY_ESCAPE.test(prefix)) {
+        safePrefix = prefix;
+        const suffix = links.suffix(text);
+        out.chars += prefix.length + suffix.length;
+        out.parts.push(prefix, suffix);
+        return;
+      }
+    }
+    let v: unknown = raw;
+    for (const filter of rest) v = settle(filter.handler.apply({ context: ctx, token: filter.token, liquid: filter.liquid }, [v]));
+    const rendered = stringify(v);
+    out.chars += rendered.length;
+    out.parts.push(json ? jsonStringContent(rendered) : rendered);
+  };
+}
+
 const checkTime = (ctx: any) => ctx.renderLimit.check(performance.now());
 
 function compileNode(node: any, liquid: Liquid, json: boolean): Emit {
   const kind = node.token?.kind;
   if (kind === 16) return constant(node.str, json);
   if (kind === 8) {
+    const tracked = compileTrackedLink(node.value, liquid, json);
+    if (tracked) return tracked;
     const value = compileValue(node.value, liquid);
     if (json)
       return (ctx, out) => {

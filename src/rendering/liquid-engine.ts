@@ -32,6 +32,8 @@ export interface RenderState {
   recommendations: Map<string, TemplateItem[]>;
   /** Rewrites a link into a signed click-tracking URL (absent in previews without tracking). */
   trackLink?: (url: string) => string;
+  /** The same URL in two pieces, `prefix() + suffix(url)`, both reused across links and recipients. */
+  links?: { prefix: () => string; suffix: (url: string) => string };
   openPixel?: () => string;
 }
 

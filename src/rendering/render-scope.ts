@@ -24,7 +24,7 @@ export interface RecipientInput {
   templateId: string;
   version: number;
   campaignId: string | null;
-  track: Pick<RenderState, "trackLink" | "openPixel">;
+  track: Pick<RenderState, "trackLink" | "openPixel" | "links">;
 }
 
 const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);

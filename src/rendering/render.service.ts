@@ -6,6 +6,7 @@ import type { PreEncodedString } from "../common/pre-encoded-json";
 import { decodeEntities } from "./html-to-text";
 import type { CompiledTemplate } from "./compiled-template";
 import type { CompiledPart, Engines } from "./template-compiler";
+import type { RenderState } from "./liquid-engine";
 import type { RenderContextLoader } from "./render-context";
 import type { LoadRequest, ProfileData, RecommendationUse } from "./adapters/source-adapter";
 import { armVersions, needsMoreData, type ArmVersions, type VariantCompiler } from "./experiment-variants";
@@ -193,14 +194,20 @@ export class RenderService {
   }
 
   /** Signing closures for one recipient: one recipient token, and link tokens cached across recipients. */
-  private tracker(claims: TrackingClaims, workspaceId: string): { trackLink: (url: string) => string; openPixel: () => string } {
+  private tracker(claims: TrackingClaims, workspaceId: string): Pick<RenderState, "trackLink" | "openPixel" | "links"> {
     let recipient: string | null = null;
+    let clickPrefix: string | null = null;
     const token = () => (recipient ??= signRecipient(this.trackingKey, { ...claims, w: workspaceId }));
+    const prefix = () => (clickPrefix ??= `${this.publicUrl}/t/c/${token()}/`);
     return {
-      trackLink: (url) => `${this.publicUrl}/t/c/${token()}/${this.linkToken(decodeEntities(url))}`,
+      trackLink: (url) => prefix() + this.linkSuffix(url),
+      links: { prefix, suffix: this.linkSuffix },
       openPixel: () => `<img src="${this.publicUrl}/t/o/${token()}" width="1" height="1" alt="" style="${PIXEL_STYLE}" />`,
     };
   }
+
+  /** A link's own token (the same in every email), from the URL as written in the HTML. */
+  private readonly linkSuffix = (url: string): string => this.linkToken(url.includes("&") ? decodeEntities(url) : url);
 
   private readonly links = new Map<string, string>();
 
