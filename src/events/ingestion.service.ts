@@ -1,17 +1,16 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource } from "typeorm";
 import type { Clock } from "../common/clock";
 import type { ProfileChange } from "../profiles/profile-hooks";
 import type { ProfileChangePublisher } from "../profiles/profile-changes";
 import { IdentityService, withRetry } from "../profiles/identity.service";
 import type { ConsentService } from "../privacy/consent.service";
-import { ConsentPurpose, type ConsentStatus } from "../privacy/consent.entity";
-import { isAllowed } from "../privacy/consent-rules";
 import { BUILT_IN_EVENT_TYPES, NON_BEHAVIORAL_TYPES } from "./event-schema";
 import { eventsIngested, eventsRejected } from "./event.metrics";
 import type { EventTypesService } from "./event-types.service";
 import type { EventProblem } from "./rejected-event.entity";
-import { itemCategories, updateComputed, type LockedProfile } from "./trait-updater";
-import { insertEvents, type EventRow } from "./event-writer";
+import { GroupRunner } from "./group-runner";
+import { storeEntries, type Entry } from "./store-events";
+import { itemCategories } from "./trait-updater";
 import { validateEvent, type ValidEvent } from "./validate-event";
 
 /** Outcome of one event in a batch. */
@@ -41,10 +40,39 @@ export interface IngestionLimits {
   maxAgeDays: number;
 }
 
-interface Pending { index: number; event: ValidEvent; profileId: string }
+/** One request's valid events waiting for the group transaction. */
+interface WriteJob {
+  ws: string;
+  entries: Entry[];
+  categories: Map<string, string | null>;
+  now: number;
+}
 
-/** Batches this large (imports) travel by COPY into a staging table instead of one JSON parameter. */
-const COPY_THRESHOLD = 1500;
+/** A group transaction stops taking more batches past this many events. */
+const MAX_GROUP_EVENTS = 5000;
+/** Write transactions that may run at once (one per shard of profiles). */
+const WRITE_SHARDS = 2;
+
+/** The shard of a profile (uuids are random: the last hex digit spreads evenly). */
+function shardOf(profileId: string): number {
+  return parseInt(profileId.slice(-1), 16) % WRITE_SHARDS;
+}
+
+/** Profile changes of one request's stored events (with the computed traits that changed). */
+function changesOf(ws: string, entries: Entry[], traitNames: Map<string, string[]>): ProfileChange[] {
+  const types = new Map<string, Set<string>>();
+  let last: string | null = null;
+  for (const e of entries) {
+    if (e.result.status !== "ACCEPTED" || !e.result.eventId) continue;
+    const pid = e.result.profileId!;
+    types.set(pid, (types.get(pid) ?? new Set()).add(e.event.type));
+    last = e.result.eventId;
+  }
+  // The causing event is named when it is unambiguous (one profile changed); per-event ids for a
+  // whole batch would split the hooks' set-based work into one statement per profile.
+  const eventId = types.size === 1 && last ? { eventId: last } : {};
+  return [...types].map(([profileId, t]) => ({ workspaceId: ws, profileId, changed: ["events", "computed"], eventTypes: [...t], traitNames: traitNames.get(profileId) ?? [], ...eventId }));
+}
 
 /**
  * The one ingestion path (GraphQL trackEvents, tracking links, the importer): validate each event,
@@ -61,6 +89,13 @@ export class IngestionService {
     private readonly clock: Clock,
     private readonly limits: IngestionLimits,
   ) {}
+
+  /**
+   * Concurrent requests' events share one transaction per shard of profiles instead of waiting
+   * for each other's profile locks; shards hold disjoint profiles, so their transactions run side
+   * by side without conflicts.
+   */
+  private readonly writers = Array.from({ length: WRITE_SHARDS }, () => new GroupRunner<WriteJob, Map<string, string[]>>((jobs) => this.write(jobs), (j) => j.entries.length, MAX_GROUP_EVENTS));
 
   async ingest(workspaceId: string, inputs: readonly unknown[], options: IngestOptions = {}): Promise<EventResult[]> {
     const now = options.now ?? this.clock.now();
@@ -82,17 +117,23 @@ export class IngestionService {
       }
     });
     if (valid.length) {
-      const categories = await itemCategories(this.dataSource.manager, workspaceId, valid.flatMap((v) => v.event.itemIds));
-      // Identity resolution and storage share one transaction (fewer round trips; retried on deadlock).
-      const changes = await withRetry(() =>
-        this.dataSource.transaction(async (m) => {
-          const resolution = await this.identity.resolveIn(m, workspaceId, valid.map((v) => v.event.identifiers));
-          const pending = valid.map((v, i) => ({ ...v, profileId: resolution.profileIds[i] }));
-          for (const v of valid) Object.assign(results[v.index], { status: "ACCEPTED", warnings: [], eventId: null, profileId: null });
-          return [...IdentityService.mergeChanges(workspaceId, resolution.merges), ...(await this.store(m, workspaceId, pending, results, now, customBehavioral, categories))];
-        }),
-      );
-      await this.changes.publish(changes);
+      // Catalog lookup and identity resolution are independent reads: run them side by side.
+      // Identity commits on its own (new identifiers hold their locks only for that short
+      // transaction); a merge committed after it is followed when the profiles are locked.
+      const [categories, resolution] = await Promise.all([
+        itemCategories(this.dataSource.manager, workspaceId, valid.flatMap((v) => v.event.itemIds)),
+        this.identity.resolveKnown(workspaceId, valid.map((v) => v.event.identifiers)),
+      ]);
+      const entries: Entry[] = valid.map((v, i) => ({ event: v.event, resolved: resolution.profileIds[i], behavioral: BUILT_IN_EVENT_TYPES[v.event.type] ? !NON_BEHAVIORAL_TYPES.has(v.event.type) : customBehavioral.has(v.event.type), result: results[v.index] }));
+      // Split by profile: each shard's part joins that shard's next group transaction.
+      const parts = new Map<number, Entry[]>();
+      for (const e of entries) {
+        const shard = shardOf(e.resolved);
+        (parts.get(shard) ?? parts.set(shard, []).get(shard)!).push(e);
+      }
+      const names = await Promise.all([...parts].map(([shard, list]) => this.writers[shard].submit({ ws: workspaceId, entries: list, categories, now: now.getTime() })));
+      const traitNames = new Map(names.flatMap((n) => [...n]));
+      await this.changes.publish([...IdentityService.mergeChanges(workspaceId, resolution.merges), ...changesOf(workspaceId, entries, traitNames)]);
     }
     for (const r of results) if (r.status === "DUPLICATE" && r.eventId === null) Object.assign(r, this.sameAs(results, firstIndex, r));
     await this.quarantine(workspaceId, inputs, results, source);
@@ -105,72 +146,20 @@ export class IngestionService {
     return first ? { eventId: first.eventId, profileId: first.profileId } : {};
   }
 
-  private async store(m: EntityManager, ws: string, pending: Pending[], results: EventResult[], now: Date, customBehavioral: Set<string>, categories: Map<string, string | null>): Promise<ProfileChange[]> {
-    for (const p of pending)
-      p.event.itemIds.forEach((id, i) => {
-        if (!categories.has(id)) results[p.index].warnings.push({ path: p.event.type === "purchase" || p.event.type === "refund" ? `properties.lineItems[${i}].itemId` : "properties.itemId", code: "unknown_item", message: `item "${id.slice(0, 60)}" is not in the catalog` });
-      });
-    const rows: EventRow[] = pending.map((p) => ({ m: p.event.messageId, t: p.event.type, o: p.event.occurredAt.toISOString(), p: p.profileId, pr: p.event.properties, c: p.event.context, i: p.event.itemIds, r: p.event.revenue, cur: p.event.currency }));
-    const inserted = await insertEvents(m, ws, rows, rows.length >= COPY_THRESHOLD);
-    const ids = new Map(inserted.map((r) => [r.message_id, r.id]));
-    const dupIds = pending.filter((p) => !ids.has(p.event.messageId)).map((p) => p.event.messageId);
-    const existing: { id: string; message_id: string; profile_id: string }[] = dupIds.length
-      ? await m.query(`SELECT e.id, e.message_id, e.profile_id FROM events e WHERE e.workspace_id = $1 AND e.message_id = ANY($2::text[])`, [ws, dupIds])
-      : [];
-    const dups = new Map(existing.map((r) => [r.message_id, r]));
-    let stored: (Pending & { id: string })[] = [];
-    for (const p of pending) {
-      const id = ids.get(p.event.messageId);
-      if (id) stored.push({ ...p, id });
-      else Object.assign(results[p.index], { status: "DUPLICATE", eventId: dups.get(p.event.messageId)?.id ?? null, profileId: dups.get(p.event.messageId)?.profile_id ?? p.profileId, warnings: [] });
-    }
-    // The profile locks are taken only now, so concurrent batches wait for each other as briefly as possible.
-    const before = stored.map((p) => p.profileId);
-    const locked = await this.lockProfiles(m, ws, stored);
-    const moved = stored.filter((p, i) => p.profileId !== before[i]);
-    if (moved.length)
-      await m.query(`UPDATE events e SET profile_id = x.p FROM unnest($2::uuid[], $3::uuid[]) AS x(id, p) WHERE e.workspace_id = $1 AND e.id = x.id`, [ws, moved.map((p) => p.id), moved.map((p) => p.profileId)]);
-    const denied = stored.filter((p) => (BUILT_IN_EVENT_TYPES[p.event.type] ? !NON_BEHAVIORAL_TYPES.has(p.event.type) : customBehavioral.has(p.event.type)) && locked.get(p.profileId)?.analytics === false);
-    if (denied.length) {
-      // Analytics denied: behavioural events are not kept.
-      await m.query(`DELETE FROM events WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, denied.map((p) => p.id)]);
-      for (const p of denied) results[p.index].warnings.push({ path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" });
-      stored = stored.filter((p) => !denied.includes(p));
-    }
-    for (const p of stored) Object.assign(results[p.index], { eventId: p.id, profileId: p.profileId });
-    for (const p of denied) results[p.index].profileId = p.profileId;
-    const events = stored.map((p) => ({ ...p.event, profileId: p.profileId }));
-    await updateComputed(m, ws, locked, events, categories, now.getTime());
-    const types = new Map<string, Set<string>>();
-    for (const e of events) types.set(e.profileId, (types.get(e.profileId) ?? new Set()).add(e.type));
-    return [...types].map(([profileId, t]) => ({ workspaceId: ws, profileId, changed: ["events", "computed"], eventTypes: [...t] }));
-  }
-
-  /** Locks the batch's profiles (id order, no deadlocks) and follows merges that raced with us. */
-  private async lockProfiles(m: EntityManager, ws: string, pending: { profileId: string }[]): Promise<Map<string, LockedProfile & { analytics: boolean }>> {
-    const locked = new Map<string, LockedProfile & { analytics: boolean }>();
-    let ids = [...new Set(pending.map((p) => p.profileId))];
-    const redirect = new Map<string, string>();
-    for (let round = 0; ids.length && round < 5; round++) {
-      // The analytics consent decision comes along (one round trip); the rule is the shared one.
-      const rows: (LockedProfile & { merged_into_id: string | null; status: ConsentStatus | null; occurred_at: Date | null; analytics: boolean })[] = await m.query(
-        `SELECT p.id, p.computed, p.traits->>'timezone' AS tz, p.merged_into_id, c.status, c.occurred_at FROM profiles p
-         LEFT JOIN consents c ON c.workspace_id = p.workspace_id AND c.profile_id = p.id AND c.purpose = 'analytics'
-         WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[]) ORDER BY p.id FOR UPDATE OF p`,
-        [ws, ids],
-      );
-      for (const r of rows) r.analytics = isAllowed(ConsentPurpose.ANALYTICS, r.status ? { status: r.status, occurredAt: r.occurred_at! } : null);
-      ids = [];
-      for (const r of rows) {
-        if (r.merged_into_id) {
-          redirect.set(r.id, r.merged_into_id);
-          if (!locked.has(r.merged_into_id)) ids.push(r.merged_into_id);
-        } else locked.set(r.id, r);
-      }
-    }
-    // A merge committed between resolution and this lock: the events belong to the survivor.
-    for (const p of pending) while (redirect.has(p.profileId)) p.profileId = redirect.get(p.profileId)!;
-    return locked;
+  /** One transaction for a group of batches (several requests' batches while the previous group ran). */
+  private async write(jobs: WriteJob[]): Promise<Map<string, string[]>[]> {
+    return withRetry(() =>
+      this.dataSource.transaction(async (m) => {
+        const names = new Map<WriteJob, Map<string, string[]>>();
+        for (const ws of new Set(jobs.map((j) => j.ws))) {
+          const mine = jobs.filter((j) => j.ws === ws);
+          const categories = new Map(mine.flatMap((j) => [...j.categories]));
+          const changed = await storeEntries(m, ws, mine.flatMap((j) => j.entries), categories, Math.max(...mine.map((j) => j.now)));
+          for (const j of mine) names.set(j, changed);
+        }
+        return jobs.map((j) => names.get(j)!);
+      }),
+    );
   }
 
   private async quarantine(ws: string, inputs: readonly unknown[], results: EventResult[], source: string): Promise<void> {

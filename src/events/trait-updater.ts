@@ -15,10 +15,50 @@ export async function itemCategories(m: EntityManager, ws: string, itemIds: stri
   return new Map(rows.map((r) => [r.id, r.category]));
 }
 
+/** One profile's new computed traits, ready to write, and the names of the exposed ones that changed. */
+export interface ComputedRow {
+  id: string;
+  c: Record<string, unknown>;
+  f: string | null;
+  l: string | null;
+  names: string[];
+}
+
+/** Events grouped by their profile, in arrival order. */
+export function byProfile<E extends { profileId: string }>(events: E[]): Map<string, E[]> {
+  const groups = new Map<string, E[]>();
+  for (const e of events) {
+    const list = groups.get(e.profileId);
+    if (list) list.push(e);
+    else groups.set(e.profileId, [e]);
+  }
+  return groups;
+}
+
 /**
- * Folds newly stored events into each profile's computed traits and writes them back with one
- * set-based UPDATE (the profile rows are already locked by the caller's transaction).
+ * Folds events into one profile's computed traits (pure: no database). The profile's parsed
+ * `computed` is folded in place — callers pass rows they just read and own.
  */
+export function foldComputed(id: string, profile: LockedProfile | undefined, events: TraitEvent[], categories: Map<string, string | null>, now: number, fresh = false): ComputedRow {
+  const previous = fresh ? {} : (profile?.computed ?? {});
+  const state = applyEvents(previous._state as TraitState | undefined, events, (item) => categories.get(item) ?? undefined, profile?.tz ?? undefined, now, true);
+  const c = computedTraits(state, previous, now);
+  return { id, c, f: state.first === null ? null : new Date(state.first).toISOString(), l: state.last === null ? null : new Date(state.last).toISOString(), names: changedTraits(previous, c) };
+}
+
+/** Writes computed traits with one set-based UPDATE (the caller's transaction holds the row locks). */
+export async function writeComputed(m: EntityManager, ws: string, rows: ComputedRow[]): Promise<void> {
+  if (!rows.length) return;
+  await m.query(
+    // updated_at is left alone: it is indexed, and leaving it lets PostgreSQL update in place (HOT).
+    `UPDATE profiles p SET computed = x.c, first_seen_at = x.f, last_seen_at = x.l
+     FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, c jsonb, f timestamptz, l timestamptz)
+     WHERE p.workspace_id = $1 AND p.id = x.id`,
+    [ws, JSON.stringify(rows.map(({ id, c, f, l }) => ({ id, c, f, l })))],
+  );
+}
+
+/** Folds events into their (locked) profiles' computed traits and writes them; returns changed trait names. */
 export async function updateComputed(
   m: EntityManager,
   ws: string,
@@ -27,29 +67,24 @@ export async function updateComputed(
   categories: Map<string, string | null>,
   now: number,
   fresh = false,
-): Promise<void> {
-  const byProfile = new Map<string, TraitEvent[]>();
-  for (const e of events) {
-    const list = byProfile.get(e.profileId);
-    if (list) list.push(e);
-    else byProfile.set(e.profileId, [e]);
-  }
-  const categoryOf = (id: string) => categories.get(id) ?? undefined;
-  const rows = [...byProfile].map(([id, evs]) => {
-    const p = profiles.get(id);
-    const previous = fresh ? {} : (p?.computed ?? {});
-    // The state was just parsed from the locked row: fold into it in place (no copy).
-    const state = applyEvents(previous._state as TraitState | undefined, evs, categoryOf, p?.tz ?? undefined, now, true);
-    return { id, c: computedTraits(state, previous, now), f: state.first === null ? null : new Date(state.first).toISOString(), l: state.last === null ? null : new Date(state.last).toISOString() };
-  });
-  if (!rows.length) return;
-  await m.query(
-    // updated_at is left alone: it is indexed, and leaving it lets PostgreSQL update in place (HOT).
-    `UPDATE profiles p SET computed = x.c, first_seen_at = x.f, last_seen_at = x.l
-     FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, c jsonb, f timestamptz, l timestamptz)
-     WHERE p.workspace_id = $1 AND p.id = x.id`,
-    [ws, JSON.stringify(rows)],
-  );
+): Promise<Map<string, string[]>> {
+  const rows = [...byProfile(events)].map(([id, evs]) => foldComputed(id, profiles.get(id), evs, categories, now, fresh));
+  await writeComputed(m, ws, rows);
+  return new Map(rows.map((r) => [r.id, r.names]));
+}
+
+/** Names of the exposed computed traits whose value differs (hooks skip what a change cannot affect). */
+export function changedTraits(previous: Record<string, unknown>, next: Record<string, unknown>): string[] {
+  return Object.keys(next).filter((k) => k !== "_state" && !sameJson(previous[k], next[k]));
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return a === undefined ? b === null : b === undefined ? a === null : false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** Rebuilds computed traits of profiles from all their stored events (after merges, for repairs). */

@@ -60,22 +60,43 @@ export class IdentityService {
     return withRetry(() => this.dataSource.transaction((m) => this.resolveIn(m, workspaceId, sets)));
   }
 
-  /** resolve() inside the caller's transaction (ingestion stores events in the same one). */
-  async resolveIn(m: EntityManager, ws: string, sets: IdentifierSet[]): Promise<Resolution> {
+  /**
+   * resolve() without a transaction when every identifier is stored and no set links two profiles
+   * (the steady state of ingestion): one read, no locks. Otherwise the full resolve() — a short
+   * transaction of its own, so new identifiers are committed (and their locks released) at once.
+   */
+  async resolveKnown(workspaceId: string, sets: IdentifierSet[]): Promise<Resolution> {
+    const keyLists = sets.map((s) => Object.entries(s).map(([t, v]) => `${t}${SEP}${this.codec.storedValue(workspaceId, t, v)}`));
+    const owners = await this.owners(this.dataSource.manager, workspaceId, [...new Set(keyLists.flat())]);
+    const profileIds: string[] = [];
+    for (const ks of keyLists) {
+      const pid = owners.get(ks[0]);
+      if (!pid || ks.some((k) => owners.get(k) !== pid)) {
+        // The first attempt reuses the owners just read; a retry (deadlock) reads them again.
+        let known: Map<string, string> | undefined = owners;
+        return withRetry(() => this.dataSource.transaction((m) => this.resolveIn(m, workspaceId, sets, known)).finally(() => (known = undefined)));
+      }
+      profileIds.push(pid);
+    }
+    return { profileIds, created: [], merges: [] };
+  }
+
+  /** resolve() inside the caller's transaction. */
+  async resolveIn(m: EntityManager, ws: string, sets: IdentifierSet[], known?: Map<string, string>): Promise<Resolution> {
     // Identity works on stored values (blind indexes for sensitive types); new rows get the ciphertext.
-    const ciphertexts = new Map<string, string>();
+    const given = new Map<string, [string, string]>();
     const keyLists = sets.map((s) =>
       Object.entries(s).map(([t, v]) => {
         const key = `${t}${SEP}${this.codec.storedValue(ws, t, v)}`;
-        const encrypted = ciphertexts.has(key) ? null : this.codec.encrypt(ws, t, v);
-        if (encrypted) ciphertexts.set(key, encrypted);
+        if (!given.has(key)) given.set(key, [t, v]);
         return key;
       }),
     );
+    const encrypt = (key: string) => this.codec.encrypt(ws, ...given.get(key)!);
     const components = groupIdentifiers(keyLists);
     const keys = components.flat();
     const split = (ks: string[]) => [ks.map((k) => k.split(SEP)[0]), ks.map((k) => k.split(SEP)[1])];
-    const owners = await this.owners(m, ws, keys);
+    const owners = known ? new Map(known) : await this.owners(m, ws, keys);
     const created: string[] = [];
     const merges: Resolution["merges"] = [];
     const componentProfile = new Map<string, string>();
@@ -93,7 +114,7 @@ export class IdentityService {
         `INSERT INTO profile_identifiers (workspace_id, type, value, profile_id, value_encrypted)
          SELECT $1, t, v, p, e FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[]) WITH ORDINALITY AS k(t, v, p, e, n) ORDER BY n
          ON CONFLICT DO NOTHING RETURNING type, value, profile_id`,
-        [ws, types, values, missing.map((x) => x.target), missing.map((x) => ciphertexts.get(x.key) ?? null)],
+        [ws, types, values, missing.map((x) => x.target), missing.map((x) => encrypt(x.key))],
       );
       const won = new Set(inserted.map((r) => `${r.type}${SEP}${r.value}`));
       const newProfiles = new Map<string, boolean>();
@@ -125,12 +146,15 @@ export class IdentityService {
 
   /** Current owners of identifier keys, following merges (chains are kept one hop deep). */
   private async owners(m: EntityManager, ws: string, keys: string[]): Promise<Map<string, string>> {
+    if (!keys.length) return new Map();
+    // One primary-key probe per identifier (LIMIT 1 keeps the lateral a nested loop): a plain
+    // join with an unnest of pairs hash-joins the workspace's identifiers when statistics are thin.
     const rows: { type: string; value: string; pid: string }[] = await m.query(
-      `SELECT i.type, i.value, COALESCE(p.merged_into_id, i.profile_id) AS pid
-       FROM unnest($2::text[], $3::text[]) AS k(t, v)
-       JOIN profile_identifiers i ON i.workspace_id = $1 AND i.type = k.t AND i.value = k.v
-       LEFT JOIN profiles p ON p.id = i.profile_id`,
-      [ws, keys.map((k) => k.split(SEP)[0]), keys.map((k) => k.split(SEP)[1])],
+      `SELECT k.t AS type, k.v AS value, x.pid FROM unnest($2::text[], $3::text[]) AS k(t, v)
+       CROSS JOIN LATERAL (
+         SELECT COALESCE(p.merged_into_id, i.profile_id) AS pid FROM profile_identifiers i LEFT JOIN profiles p ON p.id = i.profile_id
+         WHERE i.workspace_id = $1 AND i.type = k.t AND i.value = k.v LIMIT 1) x`,
+      [ws, keys.map((k) => k.slice(0, k.indexOf(SEP))), keys.map((k) => k.slice(k.indexOf(SEP) + 1))],
     );
     return new Map(rows.map((r) => [`${r.type}${SEP}${r.value}`, r.pid]));
   }

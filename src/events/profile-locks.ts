@@ -1,0 +1,68 @@
+import type { EntityManager } from "typeorm";
+import { ConsentPurpose, type ConsentStatus } from "../privacy/consent.entity";
+import { isAllowed } from "../privacy/consent-rules";
+import type { LockedProfile } from "./trait-updater";
+
+/** A profile row as read for folding: `version` is its xmin, which changes with every update. */
+export type ProfileSnapshot = LockedProfile & { version: string };
+
+/** A locked profile: its current version and the analytics consent decision. */
+export interface ProfileLock {
+  id: string;
+  version: string;
+  analytics: boolean;
+}
+
+/**
+ * Runs `read` for `ids`, then again for the survivors of rows merged meanwhile (merges keep
+ * chains one hop deep, so a few rounds suffice); returns live rows and loser → survivor.
+ */
+async function following<R extends { id: string; merged_into_id: string | null }>(ids: string[], read: (ids: string[]) => Promise<R[]>): Promise<{ live: Map<string, R>; redirect: Map<string, string> }> {
+  const live = new Map<string, R>();
+  const redirect = new Map<string, string>();
+  let next = [...new Set(ids)];
+  for (let round = 0; next.length && round < 5; round++) {
+    const rows = await read(next);
+    next = [];
+    for (const r of rows) {
+      if (!r.merged_into_id) live.set(r.id, r);
+      else {
+        redirect.set(r.id, r.merged_into_id);
+        if (!live.has(r.merged_into_id)) next.push(r.merged_into_id);
+      }
+    }
+  }
+  return { live, redirect };
+}
+
+/** The survivor a profile id stands for now. */
+export function survivorOf(redirect: Map<string, string>, id: string): string {
+  let at = id;
+  for (let hops = 0; redirect.has(at) && hops < 10; hops++) at = redirect.get(at)!;
+  return at;
+}
+
+/** Reads profiles without locking them (folding happens before the locks are taken). */
+export async function readProfiles(m: EntityManager, ws: string, ids: string[]): Promise<{ live: Map<string, ProfileSnapshot>; redirect: Map<string, string> }> {
+  return following(ids, (next): Promise<(ProfileSnapshot & { merged_into_id: string | null })[]> =>
+    m.query(`SELECT id, xmin::text AS version, computed, traits->>'timezone' AS tz, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, next]),
+  );
+}
+
+/**
+ * Locks profiles in id order (no deadlocks between batches) and follows merges committed
+ * meanwhile. Only versions travel — the rows were read before. FOR NO KEY UPDATE is enough
+ * (computed traits are not a key). The analytics consent decision comes along (one round trip).
+ */
+export async function lockProfiles(m: EntityManager, ws: string, ids: string[]): Promise<{ live: Map<string, ProfileLock>; redirect: Map<string, string> }> {
+  return following(ids, async (next) => {
+    const rows: (ProfileLock & { merged_into_id: string | null; status: ConsentStatus | null; occurred_at: Date | null })[] = await m.query(
+      `SELECT p.id, p.xmin::text AS version, p.merged_into_id, c.status, c.occurred_at FROM profiles p
+       LEFT JOIN consents c ON c.workspace_id = p.workspace_id AND c.profile_id = p.id AND c.purpose = 'analytics'
+       WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[]) ORDER BY p.id FOR NO KEY UPDATE OF p`,
+      [ws, next],
+    );
+    for (const r of rows) r.analytics = isAllowed(ConsentPurpose.ANALYTICS, r.status ? { status: r.status, occurredAt: r.occurred_at! } : null);
+    return rows;
+  });
+}
