@@ -155,7 +155,8 @@ function findLiteralProblem(document: DocumentNode): VariablesProblem | null {
   return found;
 }
 
-const blankStrings = (_key: string, value: unknown) => (typeof value === "string" ? "" : value);
+/** The variables a cost can depend on: top-level numbers (page sizes) and booleans (@include/@skip). */
+const costKey = (variables: Record<string, unknown>) => JSON.stringify(Object.entries(variables).map(([k, v]) => (typeof v === "number" || typeof v === "boolean" ? [k, v] : k)));
 
 /**
  * Rejects operations whose estimated cost exceeds the limit, before anything executes.
@@ -174,9 +175,10 @@ export function costLimitPlugin(schema: () => GraphQLSchema, maxCost: number): A
           // Deeply nested variables would overflow the stack of every recursive walk below (a 500).
           const problem = (request.variables ? variablesProblem(request.variables) : null) ?? literalProblem(document);
           if (problem) throw new GraphQLError(`${problem.path || "variables"}: ${problem.message}`, { extensions: { code: "BAD_USER_INPUT", problems: [problem], http: { status: 400 } } });
-          // Costs read numbers (page sizes) and booleans (@include/@skip), never string contents: ids and filters
-          // that differ per request share one entry. A string variable of the wrong type still fails when execution coerces it.
-          const key = `${request.operationName ?? ""}\u0000${request.variables ? JSON.stringify(request.variables, blankStrings) : ""}`;
+          // Costs read top-level numbers (page sizes) and booleans (@include/@skip) only: ids, filters and batches
+          // (input objects, lists) that differ per request share one entry. A variable of the wrong type still fails
+          // when execution coerces it.
+          const key = `${request.operationName ?? ""}\u0000${request.variables ? costKey(request.variables) : ""}`;
           let cost = byVariables.get(key);
           if (cost === undefined) {
             try {
