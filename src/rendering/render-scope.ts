@@ -30,6 +30,17 @@ export interface RecipientInput {
 const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
 const EMPTY: TemplateItem[] = [];
 
+// a batch renders one instant in a few time zones: the derived values are made once and shared
+// (templates cannot change objects in their scope: `assign` and `capture` write to their own layer)
+const locals = new WeakMap<object, { hour: number; minute: number; weekday: string; date: string }>();
+const localOf = (l: ReturnType<typeof localParts>) => {
+  let v = locals.get(l);
+  if (!v) locals.set(l, (v = { hour: l.hour, minute: l.minute, weekday: l.weekday, date: `${l.year}-${String(l.month).padStart(2, "0")}-${String(l.day).padStart(2, "0")}` }));
+  return v;
+};
+let lastIso: [number, string] = [NaN, ""];
+const isoOf = (now: Date) => (lastIso[0] === now.getTime() ? lastIso[1] : (lastIso = [now.getTime(), now.toISOString()])[1]);
+
 /**
  * The Liquid scope of one recipient. Traits and computed traits are also flattened to the top
  * level (`engagement_score`), below Kindred's roots so a trait can never shadow `profile` or `segments`.
@@ -47,8 +58,8 @@ export function buildScope(input: RecipientInput): Record<string | symbol, unkno
     device: input.context.device ?? null,
     timezone: timeZone,
     locale: input.locale,
-    now: input.now.toISOString(),
-    local: { hour: local.hour, minute: local.minute, weekday: local.weekday, date: `${local.year}-${String(local.month).padStart(2, "0")}-${String(local.day).padStart(2, "0")}` },
+    now: isoOf(input.now),
+    local: localOf(local),
   };
   const { data } = input;
   const roots = input.profile
