@@ -36,6 +36,10 @@ export class RecRuntime {
   readonly itemIndex: Map<string, number>;
   private alsItems?: { y: Float32Array; yty: Float64Array; f: number; alpha: number };
   private terms?: TermTable;
+  // Per history object (serving reuses one per cached profile state): fold-in and content vector are computed once.
+  private readonly folded = new WeakMap<UserHistory, Float32Array>();
+  private readonly termMaps = new WeakMap<UserHistory, Map<number, number>>();
+  private termScratch?: Float64Array;
 
   private constructor(
     readonly session: ort.InferenceSession,
@@ -78,23 +82,33 @@ export class RecRuntime {
 
   /** ALS fold-in: the user vector for these interactions, without retraining. */
   userFactors(history: UserHistory): Float32Array {
-    const a = this.alsItems!;
-    return foldIn(a.y, a.yty, a.f, history.items, history.weights, a.alpha);
+    let x = this.folded.get(history);
+    if (!x) {
+      const a = this.alsItems!;
+      x = foldIn(a.y, a.yty, a.f, history.items, history.weights, a.alpha);
+      this.folded.set(history, x);
+    }
+    return x;
   }
 
   /** Content scores of chosen items in TypeScript (u · x_j over each item's top terms): re-ranks a candidate set without a full-catalog run. */
   contentScores(history: UserHistory, itemIds: string[]): Float32Array {
     const t = this.terms!;
-    const u = userTermMap(t, history.items, history.weights);
+    let u = this.termMaps.get(history);
+    if (!u) this.termMaps.set(history, (u = userTermMap(t, history.items, history.weights)));
+    // The user's terms spread into a reusable dense row: array reads instead of a Map lookup per item term.
+    const dense = (this.termScratch ??= new Float64Array(Math.max(1, t.vocabulary.length)));
+    for (const [term, w] of u) dense[term] = w;
     const m = t.termsPerItem;
     const out = new Float32Array(itemIds.length);
-    itemIds.forEach((id, k) => {
-      const j = this.itemIndex.get(id);
-      if (j === undefined) return;
+    for (let k = 0; k < itemIds.length; k++) {
+      const j = this.itemIndex.get(itemIds[k]);
+      if (j === undefined) continue;
       let s = 0;
-      for (let slot = 0; slot < m; slot++) s += (u.get(t.termIndices[j * m + slot]) ?? 0) * t.termWeights[j * m + slot];
+      for (let slot = j * m, end = slot + m; slot < end; slot++) s += dense[t.termIndices[slot]] * t.termWeights[slot];
       out[k] = s;
-    });
+    }
+    for (const term of u.keys()) dense[term] = 0;
     return out;
   }
 
