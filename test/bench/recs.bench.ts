@@ -85,10 +85,37 @@ async function loadVarying(url: string, key: string, seconds: number, body: () =
 }
 
 /** The round with the median throughput. */
-function median(results: LoadResult[]): LoadResult {
+function median<T extends LoadResult>(results: T[]): T {
   return [...results].sort((a, b) => a.rps - b.rps)[Math.floor(results.length / 2)];
 }
 
+/** One GraphQL POST from the bench process. */
+async function post<T>(url: string, key: string, body: unknown): Promise<T> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+  const json = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (!json.data || json.errors) throw new Error(`bench request failed: ${JSON.stringify(json.errors)}`);
+  return json.data;
+}
+
+/** The server's recommendation cache counters (hit, miss) and its process CPU seconds, from /metrics. */
+async function serverCounts(url: string): Promise<{ hit: number; miss: number; cpu: number }> {
+  const text = await (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
+  const count = (outcome: string) => Number(new RegExp(`kindred_recommendation_cache_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { hit: count("hit"), miss: count("miss"), cpu: Number(/kindred_process_cpu_seconds_total ([\d.e+-]+)/.exec(text)?.[1] ?? NaN) };
+}
+
+/**
+ * A load phase plus the server's CPU time per answered request (all its threads). Throughput on a
+ * shared 2-core machine swings with other people's work; CPU per request much less so.
+ */
+async function measured(url: string, run: () => Promise<LoadResult>): Promise<LoadResult & { cpu_us: number }> {
+  const before = await serverCounts(url);
+  const result = await run();
+  const after = await serverCounts(url);
+  return { ...result, cpu_us: Math.round(((after.cpu - before.cpu) * 1e6) / Math.max(1, result.requests)) };
+}
+
+const TRACK = "mutation($e: [EventInput!]!) { trackEvents(events: $e) { results { profileId status } } }";
 const RECS = "query($p: ID!) { recommendations(profileId: $p, n: 10) { strategy modelVersion items { itemId score reason } } }";
 const RECS_UNCACHED = "query($p: ID!, $x: [String!]) { recommendations(profileId: $p, n: 10, filter: { excludeItemIds: $x }) { strategy modelVersion items { itemId score reason } } }";
 
@@ -112,18 +139,48 @@ export const suite: BenchSuite = {
       // Floor and recommendations alternate in rounds (medians reported): on a shared machine the load
       // drifts within a minute, and a ratio of two measurements taken far apart would mostly show that drift.
       const rounds = quick ? 1 : 3;
-      const floors: LoadResult[] = [];
-      const cached: LoadResult[] = [];
+      const floors: (LoadResult & { cpu_us: number })[] = [];
+      const cached: (LoadResult & { cpu_us: number })[] = [];
       for (let r = 0; r < rounds; r++) {
         log(`round ${r + 1}/${rounds}: floor { viewer { role } } then recommendations(n: 10) rotating ${profiles.length} profiles, ${seconds}s each`);
-        floors.push(await loadVarying(server.url, server.adminKey, seconds, () => TRIVIAL_QUERY));
-        cached.push(await loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS, variables: { p: next() } })));
+        floors.push(await measured(server.url, () => loadVarying(server.url, server.adminKey, seconds, () => TRIVIAL_QUERY)));
+        cached.push(await measured(server.url, () => loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS, variables: { p: next() } }))));
       }
       const floor = median(floors);
       const recs = median(cached);
-      log(`recommendations(n: 10) with a unique filter per request (never cached), ${seconds}s`);
+      // Every profile's state is in memory after the warm-up: these misses skip SQL but score every request.
+      log(`recommendations(n: 10) with a unique filter per request (answer never cached; profile state warm), ${seconds}s`);
       let u = 0;
-      const uncached = await loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS_UNCACHED, variables: { p: next(), x: [`nope-${u++}`] } }));
+      const uncached = await measured(server.url, () => loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS_UNCACHED, variables: { p: next(), x: [`nope-${u++}`] } })));
+      // Mixed: people being recommended to also act. Events for them arrive through the API during the load
+      // (ingestion → profile change → their cached answer and state dropped), so a share of requests are
+      // full misses (state from SQL, then scoring) and the rest are hits; the share is measured, not chosen.
+      const live = quick ? 300 : 600;
+      const created = await post<{ trackEvents: { results: { profileId: string }[] } }>(server.url, server.adminKey, {
+        query: TRACK,
+        variables: { e: Array.from({ length: live * 3 }, (_, j) => ({ messageId: `live-${j}`, type: "product_view", userId: `live-${j % live}`, properties: { itemId: `i${1 + ((j * 7919) % ITEMS)}` } })) },
+      });
+      const liveIds = [...new Set(created.trackEvents.results.map((r) => r.profileId))];
+      let l = 0;
+      const nextLive = () => liveIds[l++ % liveIds.length];
+      await loadVarying(server.url, server.adminKey, 0, () => ({ query: RECS, variables: { p: nextLive() } }), liveIds.length);
+      log(`mixed: recommendations(n: 10) for ${liveIds.length} people at 32 connections while their events arrive at 4 connections, ${seconds}s`);
+      const before = await serverCounts(server.url);
+      let ev = 0;
+      const [mixed, events] = await Promise.all([
+        loadVarying(server.url, server.adminKey, seconds, () => ({ query: RECS, variables: { p: nextLive() } })),
+        autocannon({
+          url: server.url,
+          connections: 4,
+          duration: seconds,
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${server.adminKey}` },
+          requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: TRACK, variables: { e: [{ messageId: `mix-${ev}`, type: "product_view", userId: `live-${(ev++ * 31) % live}`, properties: { itemId: `i${1 + ((ev * 104729) % ITEMS)}` } }] } }) }) }],
+        }),
+      ]);
+      const after = await serverCounts(server.url);
+      const hits = after.hit - before.hit;
+      const misses = after.miss - before.miss;
       return {
         rps: recs.rps,
         p50_ms: recs.p50_ms,
@@ -133,11 +190,23 @@ export const suite: BenchSuite = {
         floor_p99_ms: floor.p99_ms,
         ratio_to_floor: Number((recs.rps / floor.rps).toFixed(3)),
         round_ratios: cached.map((c, r) => Number((c.rps / floors[r].rps).toFixed(3))),
+        // Server CPU per request (all threads) and the ratio it implies when the server alone is the limit.
+        cpu_us_per_request: recs.cpu_us,
+        floor_cpu_us_per_request: floor.cpu_us,
+        cpu_ratio_to_floor: Number((floor.cpu_us / recs.cpu_us).toFixed(3)),
         uncached_rps: uncached.rps,
         uncached_p50_ms: uncached.p50_ms,
         uncached_p99_ms: uncached.p99_ms,
         uncached_errors: uncached.errors + uncached.non2xx,
         uncached_ratio_to_floor: Number((uncached.rps / floor.rps).toFixed(3)),
+        uncached_cpu_us_per_request: uncached.cpu_us,
+        mixed_rps: mixed.rps,
+        mixed_p50_ms: mixed.p50_ms,
+        mixed_p99_ms: mixed.p99_ms,
+        mixed_errors: mixed.errors + mixed.non2xx + events.errors + events.timeouts + events.non2xx,
+        mixed_ratio_to_floor: Number((mixed.rps / floor.rps).toFixed(3)),
+        mixed_miss_share: Number((misses / Math.max(1, hits + misses)).toFixed(3)),
+        mixed_events_per_s: Math.round(events.requests.average),
         warmup_rps: warm.rps,
         ...training,
         load_average_1m: Number(loadavg()[0].toFixed(2)),
