@@ -69,7 +69,7 @@ export class ProfileResolver {
   @Query(() => Profile, { nullable: true, description: "A profile by id (a merged id answers with its survivor)" })
   async profile(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Profile | null> {
     assertUuid(id, "id");
-    return (await this.service.getMany(ctx.scope.workspaceId, [id]))[0];
+    return this.service.get(ctx.scope.workspaceId, id);
   }
 
   @Authorized(...Can.read)

@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { ProblemCollector } from "../common/errors";
 import { Profile } from "./profile.entity";
@@ -10,6 +11,8 @@ const TYPE_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 
 /** Profile reads every module may use (the PROFILES contract), plus identify(). */
 export class ProfileService {
+  private readonly lookups = new Map<string, DataLoader<string, Profile | null>>();
+
   constructor(
     private readonly dataSource: DataSource,
     readonly identity: IdentityService,
@@ -24,6 +27,19 @@ export class ProfileService {
       [workspaceId, id],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /**
+   * One profile by id (a merged id gives its survivor, unknown null). Concurrent lookups of a
+   * workspace in one event-loop turn (many requests' `profile(id)`) share one `getMany` query.
+   */
+  get(workspaceId: string, id: string): Promise<Profile | null> {
+    let loader = this.lookups.get(workspaceId);
+    if (!loader) {
+      loader = new DataLoader((ids: readonly string[]) => this.getMany(workspaceId, ids), { cache: false, maxBatchSize: 500, batchScheduleFn: (dispatch) => setImmediate(dispatch) });
+      this.lookups.set(workspaceId, loader);
+    }
+    return loader.load(id);
   }
 
   /** Profiles for ids in key order (merged ids give their survivor, unknown ids null); one query. */
