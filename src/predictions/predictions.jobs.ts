@@ -28,7 +28,8 @@ export async function scoreWorkspace(dataSource: DataSource, predictions: Predic
       await dataSource.query(`SELECT id FROM profiles WHERE workspace_id = $1 AND merged_into_id IS NULL AND id > $2 ORDER BY id LIMIT ${CHUNK}`, [workspaceId, after])
     ).map((r: { id: string }) => r.id);
     if (ids.length === 0) break;
-    const results = await predictions.predict(workspaceId, ids);
+    // Fresh: a whole workspace neither reads nor fills the serving cache.
+    const results = await predictions.predict(workspaceId, ids, { fresh: true });
     const values = ids.map((id) => {
       const r = results.get(id)!;
       const patch: Record<string, number> = {};

@@ -8,6 +8,8 @@ import { FEATURES } from "./features/feature-set";
 import { loadAggregates } from "./features/feature-sql";
 import { featureVector, type ProfileAggregates } from "./features/feature-vector";
 import type { SendTimeService, BestSendTime } from "./sendtime/send-time.service";
+import { predictionBatchSize, predictionCache } from "./serving/prediction-metrics";
+import { PredictionCache } from "./serving/prediction-cache";
 import { contributions, type PredictionModel, type ReferenceBins } from "./training/fit";
 import { PREDICTION_INPUT, PREDICTION_OUTPUT } from "./training/onnx-export";
 import { CHURN_RISK, PREDICTION_KINDS, PURCHASE_PROPENSITY, inPopulation, type PredictionKind } from "./training/prediction-kinds";
@@ -42,6 +44,12 @@ export interface ProfilePredictionResult {
   bestSendTime: BestSendTime | null;
 }
 
+/** A computed answer, and whether it is about a live profile with profiling consent (only those are cached). */
+interface Computed {
+  result: ProfilePredictionResult;
+  live: boolean;
+}
+
 /** A loaded prediction model version: its parsed params and ONNX session. */
 export interface LoadedModel {
   version: ModelVersion;
@@ -55,8 +63,8 @@ export interface LoadedModel {
 
 export const NO_CONSENT_REASON = "No prediction: the profile has not consented to profiling (consent purpose PROFILING is denied or revoked).";
 const WHY_COUNT = 3;
-/** How long a batch waits for more profiles from concurrent requests. */
-export const BATCH_WINDOW_MS = 3;
+/** Batches computed at once: while they run (SQL in flight), later requests gather into the next batch. */
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 /** Scores feature rows (FEATURES order) through one ONNX run. */
 export async function scoreRows(session: ort.InferenceSession, rows: Float32Array, count: number): Promise<Float32Array> {
@@ -75,12 +83,18 @@ export function topContributions(model: PredictionModel, row: number[], k = WHY_
 
 /**
  * Predictions per profile: consent check, features as of now (the training SQL), one ONNX run per
- * model per batch, the "why", and the best send time. Calls from concurrent requests in one tick
- * share a batch (a per-workspace DataLoader).
+ * model per batch, the "why", and the best send time. Answers are kept per profile (see
+ * PredictionCache) and returned before any batching; the rest of concurrent requests gather into
+ * one batch per event-loop turn (a per-workspace DataLoader), more while earlier batches run.
  */
 export class PredictionsService {
+  readonly cache = new PredictionCache<ProfilePredictionResult>();
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
-  private readonly batchers = new Map<string, DataLoader<string, ProfilePredictionResult>>();
+  private readonly batchers = new Map<string, DataLoader<string, Computed>>();
+  /** Computations under way per workspace|profile, so concurrent misses of one profile share one. */
+  private readonly pending = new Map<string, Promise<ProfilePredictionResult>>();
+  private batchesInFlight = 0;
+  private readonly waitingBatches: (() => void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -90,22 +104,85 @@ export class PredictionsService {
     private readonly now: () => Date,
   ) {}
 
-  /** Predictions for a batch of profiles of one workspace, keyed by profile id. */
-  async predict(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, ProfilePredictionResult>> {
+  /**
+   * Predictions for a batch of profiles of one workspace, keyed by profile id. `fresh` computes
+   * everything anew and keeps nothing (batch scoring of a whole workspace).
+   */
+  async predict(workspaceId: string, profileIds: readonly string[], options: { fresh?: boolean } = {}): Promise<Map<string, ProfilePredictionResult>> {
+    const ids = [...new Set(profileIds)];
+    if (options.fresh) {
+      const results = await this.predictBatch(workspaceId, ids);
+      return new Map(ids.map((id, i) => [id, results[i].result]));
+    }
+    const now = this.now().getTime();
+    const out = new Map<string, ProfilePredictionResult>();
+    const waits: Promise<void>[] = [];
+    for (const id of ids) {
+      const hit = this.cache.get(workspaceId, id, now);
+      if (hit) {
+        predictionCache.inc({ outcome: "hit" });
+        out.set(id, hit);
+        continue;
+      }
+      predictionCache.inc({ outcome: "miss" });
+      out.set(id, undefined as unknown as ProfilePredictionResult); // keeps key order
+      waits.push(this.compute(workspaceId, id).then((r) => void out.set(id, r)));
+    }
+    if (waits.length) await Promise.all(waits);
+    return out;
+  }
+
+  /** A profile's events, traits, consent or merge changed: its next answer is computed anew. */
+  invalidateProfile(workspaceId: string, profileId: string): void {
+    this.cache.invalidate(workspaceId, profileId);
+  }
+
+  /** A model was activated: every answer of the workspace names the old version. */
+  invalidateWorkspace(workspaceId: string): void {
+    this.cache.invalidateWorkspace(workspaceId);
+  }
+
+  private compute(workspaceId: string, profileId: string): Promise<ProfilePredictionResult> {
+    const key = `${workspaceId}|${profileId}`;
+    const running = this.pending.get(key);
+    if (running) return running;
+    const started = this.cache.begin();
+    const promise = this.batcher(workspaceId)
+      .load(profileId)
+      .then(({ result, live }) => {
+        // Only live, consenting profiles are kept: unknown and merged ids, and consent denials (which
+        // a merged id would inherit from a survivor whose changes name only the survivor), are asked again.
+        if (live) this.cache.set(workspaceId, profileId, result, started, this.now().getTime());
+        return result;
+      })
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, promise);
+    return promise;
+  }
+
+  private batcher(workspaceId: string): DataLoader<string, Computed> {
     let batcher = this.batchers.get(workspaceId);
     if (!batcher) {
-      // A short window (not just one tick) lets concurrent requests share one feature query and one ONNX run.
-      batcher = new DataLoader((ids: readonly string[]) => this.predictBatch(workspaceId, ids), { cache: false, maxBatchSize: 2000, batchScheduleFn: (run) => setTimeout(run, BATCH_WINDOW_MS) });
+      batcher = new DataLoader((ids: readonly string[]) => this.predictBatch(workspaceId, ids).finally(() => this.batchDone()), {
+        cache: false,
+        maxBatchSize: 2000,
+        batchScheduleFn: (dispatch) => this.scheduleBatch(dispatch),
+      });
       this.batchers.set(workspaceId, batcher);
     }
-    const ids = [...new Set(profileIds)];
-    const results = await batcher.loadMany(ids);
-    const out = new Map<string, ProfilePredictionResult>();
-    results.forEach((r, i) => {
-      if (r instanceof Error) throw r;
-      out.set(ids[i], r);
-    });
-    return out;
+    return batcher;
+  }
+
+  private scheduleBatch(dispatch: () => void): void {
+    if (this.batchesInFlight >= MAX_BATCHES_IN_FLIGHT) return void this.waitingBatches.push(dispatch);
+    this.batchesInFlight++;
+    setImmediate(dispatch);
+  }
+
+  private batchDone(): void {
+    this.batchesInFlight--;
+    const next = this.waitingBatches.shift();
+    if (next) this.scheduleBatch(next);
   }
 
   /** The active model of a kind with its session, or null. */
@@ -141,7 +218,8 @@ export class PredictionsService {
     return new Map([...aggregates].map(([id, a]) => [id, { aggregates: a, vector: featureVector(a) }]));
   }
 
-  private async predictBatch(workspaceId: string, ids: readonly string[]): Promise<ProfilePredictionResult[]> {
+  private async predictBatch(workspaceId: string, ids: readonly string[]): Promise<Computed[]> {
+    predictionBatchSize.observe(ids.length);
     const allowed = await this.consent.allowed(workspaceId, ids, "profiling");
     const permitted = ids.filter((id) => allowed.get(id));
     const [features, sendTimes, models] = await Promise.all([
@@ -182,6 +260,6 @@ export class PredictionsService {
         });
       });
     }
-    return ids.map((id) => results.get(id)!);
+    return ids.map((id) => ({ result: results.get(id)!, live: features.has(id) }));
   }
 }

@@ -101,6 +101,13 @@ async function batchScoring(seeded: Seeded, total: number, log: (l: string) => v
   };
 }
 
+/** kindred_prediction_cache_total by outcome, read from the server's /metrics. */
+async function cacheCounts(graphqlUrl: string): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text();
+  const count = (outcome: string) => Number(new RegExp(`kindred_prediction_cache_total\\{outcome="${outcome}"\\} (\\S+)`).exec(text)?.[1] ?? 0);
+  return { hit: count("hit"), miss: count("miss") };
+}
+
 export const suite: BenchSuite = {
   name: "predictions",
   description: "batch scoring of 1,000,000 feature vectors through ONNX; p99 of profile.predictions at 32 connections vs the trivial-query floor",
@@ -122,8 +129,27 @@ export const suite: BenchSuite = {
       log(`profile(id) { id } alone (the lookup the predictions field sits on), 32 connections, ${seconds}s`);
       const lookupRequests = data.profileIds.slice(0, 500).map((id) => ({ method: "POST" as const, body: JSON.stringify({ query: "query($id: ID!) { profile(id: $id) { id } }", variables: { id } }) }));
       const lookup = await autocannon({ url: server.url, connections: 32, duration: seconds, headers: { "content-type": "application/json", authorization: `Bearer ${server.adminKey}` }, requests: lookupRequests });
+      // Served set: 500 profiles asked round and round (a site or app asking about the same visitors
+      // again); the server's answers are kept per profile, so this phase is mostly answered from memory.
       log(`profile.predictions, 32 connections, ${seconds}s`);
+      const countsBefore = await cacheCounts(server.url);
       const result = await autocannon({ url: server.url, connections: 32, duration: seconds, headers: { "content-type": "application/json", authorization: `Bearer ${server.adminKey}` }, requests });
+      const countsAfter = await cacheCounts(server.url);
+      // Cold: profiles never asked before, each asked once (a send to a segment): every answer is computed.
+      const unseen = data.profileIds.slice(500);
+      let next = 0;
+      const coldBody = () => JSON.stringify({ query: PREDICTIONS_QUERY, variables: { id: unseen[next++ % unseen.length] } });
+      log(`profile.predictions, cold: ${unseen.length} profiles never asked before, once each, 32 connections`);
+      const cold = await autocannon({
+        url: server.url,
+        connections: 32,
+        amount: unseen.length,
+        headers: { "content-type": "application/json", authorization: `Bearer ${server.adminKey}` },
+        requests: [{ method: "POST", setupRequest: (req) => ({ ...req, body: coldBody() }) }],
+      });
+      const coldCounts = await cacheCounts(server.url);
+      const hits = countsAfter.hit - countsBefore.hit;
+      const misses = countsAfter.miss - countsBefore.miss;
       return {
         ...batch,
         p99_ms: result.latency.p99,
@@ -134,6 +160,13 @@ export const suite: BenchSuite = {
         floor_rps: floor.rps,
         ratio_to_floor: Number((result.latency.p99 / Math.max(1, floor.p99_ms)).toFixed(2)),
         rps_ratio_to_floor: Number((result.requests.average / Math.max(1, floor.rps)).toFixed(3)),
+        cache_hit_ratio: Number((hits / Math.max(1, hits + misses)).toFixed(3)),
+        cold_p99_ms: cold.latency.p99,
+        cold_p50_ms: cold.latency.p50,
+        cold_ratio_to_floor: Number((cold.latency.p99 / Math.max(1, floor.p99_ms)).toFixed(2)),
+        cold_requests: cold.requests.total,
+        cold_cache_misses: coldCounts.miss - countsAfter.miss,
+        cold_errors: cold.errors + cold.timeouts + cold.non2xx,
         profile_lookup_p99_ms: lookup.latency.p99,
         profile_lookup_rps: Math.round(lookup.requests.average),
         served_profiles: profiles,

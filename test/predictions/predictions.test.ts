@@ -107,6 +107,34 @@ describe("predictions served through ONNX", () => {
     expect([...batch.keys()]).toEqual(ids.slice(0, 50));
   });
 
+  it("should answer a repeat request from memory and see the person's next purchase when the answer is cached", async () => {
+    const service = t.app.runtime.registry.get(PREDICTIONS);
+    const track = `mutation($e: [EventInput!]!) { trackEvents(events: $e) { results { profileId } } }`;
+    const purchase = (n: number, daysAgo: number) => ({ messageId: `cached-${n}`, type: "purchase", userId: "cached-buyer", occurredAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(), properties: { orderId: `c${n}`, lineItems: [{ itemId: "i1", quantity: 1, price: 20 }] } });
+    const first = await t.gql<{ trackEvents: { results: { profileId: string }[] } }>(track, { e: [purchase(1, 40)] }, ws.keys.ingest);
+    const p = first.data!.trackEvents.results[0].profileId;
+    const consent = t.app.runtime.registry.get(CONSENT);
+    const allowed = jest.spyOn(consent, "allowed");
+    try {
+      const before = (await service.predict(ws.id, [p])).get(p)!;
+      expect(before.purchasePropensity).not.toBeNull();
+      expect(allowed).toHaveBeenCalledTimes(1);
+      // A repeat (another request, or the GraphQL field) is answered from memory: no consent, feature or model work.
+      const again = await t.gql<{ profile: { predictions: Predictions } }>(QUERY, { id: p }, ws.keys.analyst);
+      expect(again.data!.profile.predictions.purchasePropensity).toBeCloseTo(before.purchasePropensity!, 6);
+      expect(allowed).toHaveBeenCalledTimes(1);
+      await t.gql(track, { e: [purchase(2, 1)] }, ws.keys.ingest);
+      const after = (await service.predict(ws.id, [p])).get(p)!;
+      expect(allowed).toHaveBeenCalledTimes(2);
+      const features = (await service.features(ws.id, [p])).get(p)!;
+      expect(features.aggregates.orders).toBe(2);
+      const active = await service.activeModel(ws.id, "PURCHASE_PROPENSITY");
+      expect(after.purchasePropensity).toBeCloseTo(predictRow(active!.model as PredictionModel, features.vector), 5);
+    } finally {
+      allowed.mockRestore();
+    }
+  });
+
   it("should withhold predictions with a clear reason when profiling consent is denied", async () => {
     await t.app.runtime.registry.get(CONSENT).set(ws.id, ids[1], [{ purpose: ConsentPurpose.PROFILING, status: ConsentStatus.DENIED }]);
     const res = await t.gql<{ profile: { predictions: Predictions } }>(QUERY, { id: ids[1] }, ws.keys.analyst);

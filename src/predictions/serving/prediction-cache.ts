@@ -1,0 +1,75 @@
+/**
+ * Answers per profile in memory, so a repeat request does no SQL and no model run. An entry is
+ * dropped by its profile's own changes (events, traits, consent, merge), by a model activation in
+ * its workspace, and by age: features are "as of now" (recency and windows move with the clock), so
+ * the TTL bounds how old "now" may be. A computation that started before an invalidation of its
+ * profile or workspace is served once but not stored (it may predate the change).
+ */
+export class PredictionCache<T> {
+  private readonly workspaces = new Map<string, Map<string, { at: number; value: T }>>();
+  private size = 0;
+  /** Invalidation counter, and its value at each profile's / workspace's last invalidation. */
+  private epoch = 0;
+  private readonly invalidatedAt = new Map<string, number>();
+  /** Computations that started before this epoch are never stored (set when the invalidation log is trimmed). */
+  private floor = 0;
+
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  /** The current epoch: pass it back to `set`, so a computation overtaken by an invalidation is dropped. */
+  begin(): number {
+    return this.epoch;
+  }
+
+  get(workspaceId: string, profileId: string, now: number): T | undefined {
+    const hit = this.workspaces.get(workspaceId)?.get(profileId);
+    // A clock that went back (tests, fake clocks) also misses.
+    return hit && now - hit.at < this.ttlMs && now >= hit.at ? hit.value : undefined;
+  }
+
+  set(workspaceId: string, profileId: string, value: T, startedAt: number, now: number): void {
+    if (this.changedSince(workspaceId, profileId, startedAt)) return;
+    if (this.size >= this.maxEntries) this.clear();
+    let entries = this.workspaces.get(workspaceId);
+    if (!entries) this.workspaces.set(workspaceId, (entries = new Map()));
+    if (!entries.has(profileId)) this.size++;
+    entries.set(profileId, { at: now, value });
+  }
+
+  /** Whether the profile or its workspace was invalidated after `startedAt` (from `begin`). */
+  changedSince(workspaceId: string, profileId: string, startedAt: number): boolean {
+    if (startedAt < this.floor) return true;
+    return (this.invalidatedAt.get(`${workspaceId}|${profileId}`) ?? -1) > startedAt || (this.invalidatedAt.get(workspaceId) ?? -1) > startedAt;
+  }
+
+  invalidate(workspaceId: string, profileId: string): void {
+    this.mark(`${workspaceId}|${profileId}`);
+    const entries = this.workspaces.get(workspaceId);
+    if (entries?.delete(profileId)) this.size--;
+  }
+
+  /** Every answer of a workspace (a model was activated there). */
+  invalidateWorkspace(workspaceId: string): void {
+    this.mark(workspaceId);
+    this.size -= this.workspaces.get(workspaceId)?.size ?? 0;
+    this.workspaces.delete(workspaceId);
+  }
+
+  /** Frees memory (not a staleness signal: invalidations stay recorded). */
+  clear(): void {
+    this.workspaces.clear();
+    this.size = 0;
+  }
+
+  private mark(key: string): void {
+    this.epoch++;
+    if (this.invalidatedAt.size >= 100_000) {
+      this.invalidatedAt.clear();
+      this.floor = this.epoch;
+    }
+    this.invalidatedAt.set(key, this.epoch);
+  }
+}
