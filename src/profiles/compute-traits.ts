@@ -155,13 +155,22 @@ function prune(s: TraitState, nowHour: number, nowDay: number): void {
   for (const k of Object.keys(s.days)) if (Number(k) <= nowDay - 90) delete s.days[k];
 }
 
-/** Event counts per type in buckets newer than `from` (exclusive), plus purchases and revenue. */
-function windowSum(buckets: Record<string, Record<string, number>>, from: number, to: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, b] of Object.entries(buckets)) {
-    const i = Number(k);
-    if (i <= from || i > to) continue;
-    for (const [type, n] of Object.entries(b)) out[type] = (out[type] ?? 0) + n;
+/**
+ * Counts per event type over trailing windows of buckets, in one pass: `windows[w]` sums the
+ * buckets with index in (now - widths[w], now]. Keys starting with `$` (revenue, purchases) are
+ * kept only where `money[w]` is set.
+ */
+function windowSums(buckets: Record<string, Record<string, number>>, now: number, widths: number[], money: boolean[]): Record<string, number>[] {
+  const out = widths.map(() => ({}) as Record<string, number>);
+  for (const k in buckets) {
+    const age = now - Number(k);
+    if (age < 0) continue;
+    const b = buckets[k];
+    for (let w = 0; w < widths.length; w++) {
+      if (age >= widths[w]) continue;
+      const sums = out[w];
+      for (const type in b) if (money[w] || type.charCodeAt(0) !== 36) sums[type] = (sums[type] ?? 0) + b[type];
+    }
   }
   return out;
 }
@@ -185,11 +194,8 @@ export function computedTraits(state: TraitState, previous: Record<string, unkno
   const cartIds = Object.keys(state.cart);
   const activity = state.hours.reduce((a, b) => a + b, 0);
   const nowHour = Math.floor(now / HOUR), nowDay = Math.floor(now / DAY);
-  const counts = (from: number, to: number, buckets: TraitState["days"]) => {
-    const all = windowSum(buckets, from, to);
-    return Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith("$")));
-  };
-  const d90 = windowSum(state.days, nowDay - 90, nowDay);
+  const [d7, d30, d90] = windowSums(state.days, nowDay, [7, 30, 90], [false, false, true]);
+  const [h24] = windowSums(state.hrs, nowHour, [24], [false]);
   return {
     ...pickRfm(previous),
     firstSeenAt: iso(state.first),
@@ -212,9 +218,9 @@ export function computedTraits(state: TraitState, previous: Record<string, unkno
     emailsDelivered: state.delivered,
     emailOpenRate: state.delivered ? round(Math.min(1, state.opens / state.delivered)) : null,
     emailClickRate: state.delivered ? round(Math.min(1, state.clicks / state.delivered)) : null,
-    eventCounts1d: counts(nowHour - 24, nowHour, state.hrs),
-    eventCounts7d: counts(nowDay - 7, nowDay, state.days),
-    eventCounts30d: counts(nowDay - 30, nowDay, state.days),
+    eventCounts1d: h24,
+    eventCounts7d: d7,
+    eventCounts30d: d30,
     _state: state,
   };
 }
