@@ -47,4 +47,18 @@ describe("ProfileStateCache", () => {
     c.set("w", "p", state("p"), started);
     expect(c.get("w", "p")).toBeUndefined();
   });
+
+  it("should evict the oldest profiles first when the history budget is exceeded", () => {
+    const c = new ProfileStateCache(300_000, 2);
+    c.set("w", "a", state("a"), c.begin());
+    c.set("w", "b", state("b"), c.begin());
+    expect(c.size).toEqual({ profiles: 2, events: 2 });
+    c.set("w", "c", state("c"), c.begin());
+    expect(c.get("w", "a")).toBeUndefined();
+    expect(c.get("w", "b")).toBeDefined();
+    expect(c.get("w", "c")).toBeDefined();
+    expect(c.size).toEqual({ profiles: 2, events: 2 });
+    c.invalidate("w", "b");
+    expect(c.size).toEqual({ profiles: 1, events: 1 });
+  });
 });

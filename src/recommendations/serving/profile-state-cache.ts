@@ -17,6 +17,8 @@ export interface ProfileState {
  */
 export class ProfileStateCache {
   private readonly entries = new Map<string, { at: number; state: ProfileState }>();
+  /** History events held in all entries (the memory that matters: up to HISTORY_LIMIT per profile). */
+  private events = 0;
   /** survivor key → requested ids answering through it (only for merged ids). */
   private readonly aliases = new Map<string, Set<string>>();
   /** Invalidation counter, and the counter value at each profile's last invalidation. */
@@ -27,7 +29,7 @@ export class ProfileStateCache {
 
   constructor(
     private readonly ttlMs = 300_000,
-    private readonly maxEntries = 200_000,
+    private readonly maxEvents = 1_000_000,
   ) {}
 
   /** The current epoch: pass it back to `set` so a load overtaken by an invalidation is dropped. */
@@ -44,8 +46,14 @@ export class ProfileStateCache {
     if (this.changedSince(workspaceId, [profileId, state.survivor], startedAt)) return;
     const key = `${workspaceId}|${profileId}`;
     const survivorKey = `${workspaceId}|${state.survivor}`;
-    if (this.entries.size >= this.maxEntries) this.clear();
+    this.drop(key);
     this.entries.set(key, { at: now, state });
+    this.events += weight(state);
+    // Over budget: the oldest entries go first (insertion order).
+    for (const oldest of this.entries.keys()) {
+      if (this.events <= this.maxEvents || oldest === key) break;
+      this.drop(oldest);
+    }
     if (state.survivor !== profileId) {
       let set = this.aliases.get(survivorKey);
       if (!set) this.aliases.set(survivorKey, (set = new Set()));
@@ -68,12 +76,24 @@ export class ProfileStateCache {
       this.floor = this.epoch;
     }
     this.invalidatedAt.set(key, this.epoch);
-    this.entries.delete(key);
+    this.drop(key);
     const alias = this.aliases.get(key);
     if (alias) {
-      for (const k of alias) this.entries.delete(k);
+      for (const k of alias) this.drop(k);
       this.aliases.delete(key);
     }
+  }
+
+  /** How many profiles and history events are held (for tests and metrics). */
+  get size(): { profiles: number; events: number } {
+    return { profiles: this.entries.size, events: this.events };
+  }
+
+  private drop(key: string): void {
+    const hit = this.entries.get(key);
+    if (!hit) return;
+    this.events -= weight(hit.state);
+    this.entries.delete(key);
   }
 
   /** Requested ids (not survivors) that answer through this profile, for dropping their cached results too. */
@@ -84,8 +104,12 @@ export class ProfileStateCache {
 
   clear(): void {
     this.entries.clear();
+    this.events = 0;
     this.aliases.clear();
     this.epoch++;
     this.floor = this.epoch;
   }
 }
+
+// A profile without events still costs an entry.
+const weight = (state: ProfileState) => Math.max(1, state.history.length);
