@@ -37,6 +37,10 @@ export const recommendationsModule: KindredModule = {
       service.invalidateProfile(p.workspaceId, p.profileId);
       if (p.mergedProfileId) service.invalidateProfile(p.workspaceId, p.mergedProfileId);
     });
+    // An erased person's cached answers and history must not outlive the erasure.
+    kernel.bus.on("privacy.profileErased", (p) => {
+      for (const id of p.profileIds) service.invalidateProfile(p.workspaceId, id);
+    });
     kernel.bus.on("model.activated", (p) => {
       service.cache.invalidateWorkspace(p.workspaceId);
       if (p.previousVersionId) service.forgetVersion(p.previousVersionId);

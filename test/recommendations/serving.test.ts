@@ -183,6 +183,16 @@ describe("recommendations serving", () => {
     expect(after.items.map((i) => i.itemId)).not.toContain("h1");
   });
 
+  it("should drop a person's cached state and answers when their erasure is announced", async () => {
+    const service = t.app.runtime.registry.get(RECOMMENDATIONS);
+    const p = groups.Hats[4];
+    await service.recommendOne(ws.id, { profileId: p, n: 2, strategy: "ALS" });
+    expect(service.states.get(ws.id, p)).toBeDefined();
+    t.app.runtime.kernel.bus.publish("privacy.profileErased", { workspaceId: ws.id, profileIds: [p] });
+    expect(service.states.get(ws.id, p)).toBeUndefined();
+    expect(service.cache.get(ws.id, { profileId: p, n: 2, strategy: "ALS" }, (await service.catalogs.get(ws.id)).version)).toBeUndefined();
+  });
+
   it("should stop serving a cached item once the catalog snapshot sees it out of stock", async () => {
     const p = groups.Socks[3];
     const first = await recs({ p, n: 3, s: "POPULAR" });
