@@ -156,15 +156,18 @@ export const suite: BenchSuite = {
       // (ingestion → profile change → their cached answer and state dropped), so a share of requests are
       // full misses (state from SQL, then scoring) and the rest are hits; the share is measured, not chosen.
       const live = quick ? 300 : 600;
-      const created = await post<{ trackEvents: { results: { profileId: string }[] } }>(server.url, server.adminKey, {
-        query: TRACK,
-        variables: { e: Array.from({ length: live * 3 }, (_, j) => ({ messageId: `live-${j}`, type: "product_view", userId: `live-${j % live}`, properties: { itemId: `i${1 + ((j * 7919) % ITEMS)}` } })) },
-      });
-      const liveIds = [...new Set(created.trackEvents.results.map((r) => r.profileId))];
+      const seedEvents = Array.from({ length: live * 3 }, (_, j) => ({ messageId: `live-${j}`, type: "product_view", userId: `live-${j % live}`, properties: { itemId: `i${1 + ((j * 7919) % ITEMS)}` } }));
+      const liveIds = new Set<string>();
+      // trackEvents takes at most 1,000 events per call.
+      for (let at = 0; at < seedEvents.length; at += 900) {
+        const created = await post<{ trackEvents: { results: { profileId: string }[] } }>(server.url, server.adminKey, { query: TRACK, variables: { e: seedEvents.slice(at, at + 900) } });
+        for (const r of created.trackEvents.results) liveIds.add(r.profileId);
+      }
       let l = 0;
-      const nextLive = () => liveIds[l++ % liveIds.length];
-      await loadVarying(server.url, server.adminKey, 0, () => ({ query: RECS, variables: { p: nextLive() } }), liveIds.length);
-      log(`mixed: recommendations(n: 10) for ${liveIds.length} people at 32 connections while their events arrive at 4 connections, ${seconds}s`);
+      const livePeople = [...liveIds];
+      const nextLive = () => livePeople[l++ % livePeople.length];
+      await loadVarying(server.url, server.adminKey, 0, () => ({ query: RECS, variables: { p: nextLive() } }), livePeople.length);
+      log(`mixed: recommendations(n: 10) for ${livePeople.length} people at 32 connections while their events arrive at 4 connections, ${seconds}s`);
       const before = await serverCounts(server.url);
       let ev = 0;
       const [mixed, events] = await Promise.all([
