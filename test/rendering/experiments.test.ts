@@ -117,6 +117,27 @@ describe("rendering with a running experiment", () => {
     expect(single.data!.render.html).toBe(first.html);
   });
 
+  it("should load the sources an arm's block reads when the template itself does not read them", async () => {
+    const risky = [await insertProfile(db, ws.id, { first_name: "R1" }, { churn_risk: 0.9 }), await insertProfile(db, ws.id, { first_name: "R2" }, { churn_risk: 0.9 })];
+    const block = await t.gql(`mutation($input: SaveContentBlockInput!) { saveContentBlock(input: $input) { block { id } } }`, { input: { name: "risk-slot", kind: "CUSTOM", body: "<mj-section><mj-column><mj-text>Stored</mj-text></mj-column></mj-section>" } }, ws.keys.editor);
+    expect(block.errors).toBeUndefined();
+    const mjml = `<mjml><mj-body>{% content_block 'risk-slot' %}<mj-section><mj-column><mj-text>Plain</mj-text></mj-column></mj-section></mj-body></mjml>`;
+    const saved = await t.gql<{ saveTemplate: { template: { id: string } } }>(SAVE_TEMPLATE, { input: { name: "exp-sources", mjml, subject: "S" } }, ws.keys.editor);
+    expect(saved.errors).toBeUndefined();
+    const id = saved.data!.saveTemplate.template.id;
+    // a single arm (plus a holdout) whose block reads predictions, which the stored block does not
+    await startExperiment({ name: "risk block", kind: "BLOCK", templateId: id, holdoutShare: 0.01, variants: [{ key: "risk", blocks: { "risk-slot": "<mj-section><mj-column><mj-text>Risk {{ predictions.churn_risk }}</mj-text></mj-column></mj-section>" } }] });
+    const res = await t.gql<{ renderBatch: { emails: { html: string; personalization: { variant: string; sources: string[] } }[]; problems: unknown[] } }>(
+      RENDER_BATCH.replace("personalization { templateVersion", "personalization { variant templateVersion"),
+      { t: id, ids: risky, first: 10 },
+      ws.keys.renderer,
+    );
+    expect([res.errors, res.data!.renderBatch.problems]).toEqual([undefined, []]);
+    const arm = res.data!.renderBatch.emails.filter((e) => e.personalization.variant === "risk");
+    expect(arm.length).toBeGreaterThan(0);
+    for (const e of arm) expect([e.html.includes("Risk 0.9"), e.personalization.sources]).toEqual([true, ["predictions"]]);
+  });
+
   async function startExperiment(input: Record<string, unknown>): Promise<void> {
     const created = await t.gql<{ createExperiment: { experiment: { id: string } } }>(`mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { experiment { id } } }`, { input }, ws.keys.editor);
     expect(created.errors).toBeUndefined();
