@@ -137,12 +137,19 @@ export class TemplateService {
 
   /** The compiled version renders use (latest unless pinned), compiled at most once per process. */
   async compiled(workspaceId: string, templateId: string, version?: number | null): Promise<CompiledTemplate> {
-    const scope = WorkspaceScope.of(this.dataSource, workspaceId);
-    const template = await scope.get(Template, { id: templateId }, "Template", templateId);
-    const wanted = version ?? template.latestVersion;
-    const row = await scope.findOne(TemplateVersion, { templateId, version: wanted });
-    if (!row) throw new NotFoundError("Template version", `${templateId}@${wanted}`);
-    return this.cache.get(row.id, async () => {
+    // every render asks: one indexed lookup of the version id; the stored row is read only to compile it
+    const [hit]: { latest: number; id: string | null }[] = await this.dataSource.query(
+      `SELECT t.latest_version AS latest, v.id FROM templates t
+       LEFT JOIN template_versions v ON v.workspace_id = t.workspace_id AND v.template_id = t.id AND v.version = COALESCE($3::int, t.latest_version)
+       WHERE t.workspace_id = $1 AND t.id = $2`,
+      [workspaceId, templateId, version ?? null],
+    );
+    if (!hit) throw new NotFoundError("Template", templateId);
+    if (!hit.id) throw new NotFoundError("Template version", `${templateId}@${version ?? hit.latest}`);
+    const versionId = hit.id;
+    return this.cache.get(versionId, async () => {
+      const row = await WorkspaceScope.of(this.dataSource, workspaceId).findOne(TemplateVersion, { id: versionId });
+      if (!row) throw new NotFoundError("Template version", versionId);
       const blocks = await this.pinnedBlocks(workspaceId, row);
       return this.assembleVersion(workspaceId, row, blocks);
     });
