@@ -42,6 +42,15 @@ function compileToken(token: any, liquid: Liquid): Eval {
   if (TypeGuards.isPropertyAccessToken(token)) {
     const props = (token as any).props.map((p: any) => compileToken(p, liquid));
     const variable = (token as any).variable ? compileToken((token as any).variable, liquid) : null;
+    // the usual `profile.first_name`: every key is known at compile time
+    if ((token as any).props.every((p: any) => "content" in p)) {
+      const keys: unknown[] = (token as any).props.map((p: any) => toValue(p.content));
+      return (ctx: any) => {
+        let scope = variable ? variable(ctx) : ctx.findScope(keys[0]);
+        for (const key of keys) scope = ctx.readProperty(scope, key);
+        return scope;
+      };
+    }
     return (ctx: any) => {
       const keys = props.map((p: Eval) => toValue(p(ctx)));
       let scope = variable ? variable(ctx) : ctx.findScope(keys[0]);
@@ -93,12 +102,23 @@ function compileValue(value: any, liquid: Liquid): Eval {
     return { filter, args };
   });
   if (!filters.length) return initial;
+  const steps: ((ctx: Context, v: unknown) => unknown)[] = filters.map(({ filter, args }: { filter: any; args: any[] }) => {
+    const { handler, token, liquid: owner } = filter;
+    // most filters take no argument or one positional argument: no argument arrays for those
+    if (!args.length) return (ctx: Context, v: unknown) => settle(handler.call({ context: ctx, token, liquid: owner }, v));
+    if (args.length === 1 && typeof args[0] === "function") {
+      const arg = args[0] as Eval;
+      return (ctx: Context, v: unknown) => settle(handler.call({ context: ctx, token, liquid: owner }, v, arg(ctx)));
+    }
+    return (ctx: Context, v: unknown) => settle(handler.apply({ context: ctx, token, liquid: owner }, [v, ...args.map((a: any) => (typeof a === "function" ? a(ctx) : [a.key, a.value(ctx)]))]));
+  });
+  if (steps.length === 1) {
+    const [step] = steps;
+    return (ctx) => step(ctx, initial(ctx));
+  }
   return (ctx) => {
     let v = initial(ctx);
-    for (const { filter, args } of filters) {
-      const argv = args.map((a: any) => (typeof a === "function" ? a(ctx) : [a.key, a.value(ctx)]));
-      v = settle(filter.handler.apply({ context: ctx, token: filter.token, liquid: filter.liquid }, [v, ...argv]));
-    }
+    for (const step of steps) v = step(ctx, v);
     return v;
   };
 }
@@ -164,7 +184,11 @@ function compileTrackedLink(value: any, liquid: Liquid, json: boolean): Emit | n
   };
 }
 
-const checkTime = (ctx: any) => ctx.renderLimit.check(performance.now());
+// the CPU-time limit is checked every 8th output or loop step (reading the clock is a good part of an output's cost)
+let ticks = 0;
+const checkTime = (ctx: any) => {
+  if ((++ticks & 7) === 0) ctx.renderLimit.check(performance.now());
+};
 
 function compileNode(node: any, liquid: Liquid, json: boolean): Emit {
   const kind = node.token?.kind;
