@@ -212,23 +212,30 @@ export class PredictionsService {
     return hit;
   }
 
-  /** Feature vectors as of `at` for a batch (the same SQL training uses). */
-  async features(workspaceId: string, profileIds: readonly string[] | null, at: Date = this.now()): Promise<Map<string, { aggregates: ProfileAggregates; vector: number[] }>> {
-    const aggregates = await loadAggregates(this.dataSource, workspaceId, at, profileIds ? [...profileIds] : null);
+  /** Feature vectors as of `at` for a batch (the same SQL training uses; `consentedOnly`: see loadAggregates). */
+  async features(workspaceId: string, profileIds: readonly string[] | null, at: Date = this.now(), options: { consentedOnly?: boolean } = {}): Promise<Map<string, { aggregates: ProfileAggregates; vector: number[] }>> {
+    const aggregates = await loadAggregates(this.dataSource, workspaceId, at, profileIds ? [...profileIds] : null, options);
     return new Map([...aggregates].map(([id, a]) => [id, { aggregates: a, vector: featureVector(a) }]));
   }
 
   private async predictBatch(workspaceId: string, ids: readonly string[]): Promise<Computed[]> {
     predictionBatchSize.observe(ids.length);
-    const allowed = await this.consent.allowed(workspaceId, ids, "profiling");
-    const permitted = ids.filter((id) => allowed.get(id));
-    const [features, sendTimes, models] = await Promise.all([
-      permitted.length ? this.features(workspaceId, permitted) : Promise.resolve(new Map()),
-      this.sendTime.estimate(workspaceId, permitted),
+    // One round trip: the consent service decides; the feature and send-time SQL skip, in parallel,
+    // anyone whose profiling consent is denied, so nothing is computed from a person who said no.
+    const [allowed, consentedFeatures, sendTimes, models] = await Promise.all([
+      this.consent.allowed(workspaceId, ids, "profiling"),
+      this.features(workspaceId, ids, this.now(), { consentedOnly: true }),
+      this.sendTime.estimate(workspaceId, ids, { consentedOnly: true }),
       Promise.all(PREDICTION_KINDS.map((kind) => this.activeModel(workspaceId, kind))),
     ]);
+    const permitted = ids.filter((id) => allowed.get(id));
+    // A consent change between the queries: only profiles both sides allow are scored.
+    const features = new Map(permitted.filter((id) => consentedFeatures.has(id)).map((id) => [id, consentedFeatures.get(id)!]));
     const results = new Map<string, ProfilePredictionResult>(
-      ids.map((id) => [id, { profileId: id, available: !!allowed.get(id), reasons: allowed.get(id) ? [] : [NO_CONSENT_REASON], purchasePropensity: null, churnRisk: null, scores: [], bestSendTime: sendTimes.get(id) ?? null }]),
+      ids.map((id) => {
+        const ok = allowed.get(id) === true;
+        return [id, { profileId: id, available: ok, reasons: ok ? [] : [NO_CONSENT_REASON], purchasePropensity: null, churnRisk: null, scores: [], bestSendTime: ok ? (sendTimes.get(id) ?? null) : null }];
+      }),
     );
     for (const [k, kind] of PREDICTION_KINDS.entries()) {
       const loaded = models[k];

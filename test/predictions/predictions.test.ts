@@ -139,6 +139,11 @@ describe("predictions served through ONNX", () => {
     await t.app.runtime.registry.get(CONSENT).set(ws.id, ids[1], [{ purpose: ConsentPurpose.PROFILING, status: ConsentStatus.DENIED }]);
     const res = await t.gql<{ profile: { predictions: Predictions } }>(QUERY, { id: ids[1] }, ws.keys.analyst);
     expect(res.data!.profile.predictions).toEqual({ available: false, reasons: [NO_CONSENT_REASON], purchasePropensity: null, churnRisk: null, bestSendTime: null, models: [] });
+    // Serving computes no features from a person who said no (the SQL skips them while consent is asked in parallel).
+    const service = t.app.runtime.registry.get(PREDICTIONS);
+    const served = await service.features(ws.id, [ids[1], ids[2]], new Date(), { consentedOnly: true });
+    expect([...served.keys()]).toEqual([ids[2]]);
+    expect((await service.features(ws.id, [ids[1]])).has(ids[1])).toBe(true);
   });
 
   it("should pick the person's local hour of opens when they have an email history", async () => {

@@ -1,4 +1,5 @@
 import type { EntityManager, DataSource } from "typeorm";
+import { ConsentPurpose, ConsentStatus } from "../../privacy/consent.entity";
 import { preparedQuery } from "./prepared-query";
 import { emptyAggregates, type ProfileAggregates } from "./feature-vector";
 
@@ -89,6 +90,12 @@ const BATCH_POPULATION_FROM = `SELECT id FROM profiles
   WHERE workspace_id = $1 AND merged_into_id IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))`;
 const BATCH_POPULATION_TO = `SELECT p.id FROM unnest($3::uuid[]) AS u(id) JOIN profiles p ON p.id = u.id
   WHERE p.workspace_id = $1 AND p.merged_into_id IS NULL`;
+/**
+ * Serving leaves out profiles whose profiling consent is denied or revoked, so the features can be
+ * computed while the consent service is asked in parallel (its answer still decides, see
+ * PredictionsService): nothing is computed from a person who said no. Mirrors `isAllowed` for profiling.
+ */
+export const PROFILING_CONSENT_FILTER = `NOT EXISTS (SELECT 1 FROM consents c WHERE c.workspace_id = $1 AND c.profile_id = p.id AND c.purpose = '${ConsentPurpose.PROFILING}' AND c.status <> '${ConsentStatus.GRANTED}')`;
 // The batch variant is a text substitution: fail at load, not at query time, if the SQL drifts from it.
 if (!FEATURE_AGGREGATES_SQL.includes(BATCH_POPULATION_FROM)) throw new Error("feature SQL: the population clause changed; update BATCH_POPULATION_FROM");
 
@@ -125,11 +132,17 @@ export function rowToAggregates(row: Row): ProfileAggregates {
   return a;
 }
 
-/** Aggregates per profile as of `cutoff` (profileIds null = the whole workspace). */
-export async function loadAggregates(db: DataSource | EntityManager, workspaceId: string, cutoff: Date, profileIds: string[] | null): Promise<Map<string, ProfileAggregates>> {
+const SERVING_SQL = FEATURE_AGGREGATES_SQL.replace(BATCH_POPULATION_FROM, `${BATCH_POPULATION_TO} AND ${PROFILING_CONSENT_FILTER}`);
+
+/**
+ * Aggregates per profile as of `cutoff` (profileIds null = the whole workspace); `consentedOnly`
+ * (serving a batch) leaves out profiles without profiling consent.
+ */
+export async function loadAggregates(db: DataSource | EntityManager, workspaceId: string, cutoff: Date, profileIds: string[] | null, options: { consentedOnly?: boolean } = {}): Promise<Map<string, ProfileAggregates>> {
   // A batch of ids is looked up by primary key instead of scanning the workspace's profiles.
-  const sql = profileIds ? FEATURE_AGGREGATES_SQL.replace(BATCH_POPULATION_FROM, BATCH_POPULATION_TO) : FEATURE_AGGREGATES_SQL;
-  const name = profileIds ? "kindred_prediction_features_batch" : "kindred_prediction_features_all";
+  const serving = profileIds !== null && options.consentedOnly === true;
+  const sql = serving ? SERVING_SQL : profileIds ? FEATURE_AGGREGATES_SQL.replace(BATCH_POPULATION_FROM, BATCH_POPULATION_TO) : FEATURE_AGGREGATES_SQL;
+  const name = serving ? "kindred_prediction_features_serving" : profileIds ? "kindred_prediction_features_batch" : "kindred_prediction_features_all";
   const rows = await preparedQuery<Row>(db, name, sql, [workspaceId, cutoff.toISOString(), profileIds]);
   return new Map(rows.map((r) => [String(r.profile_id), rowToAggregates(r)]));
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { DAY_MS } from "../features/feature-set";
+import { PROFILING_CONSENT_FILTER } from "../features/feature-sql";
 import { preparedQuery } from "../features/prepared-query";
 import { HOURS_PER_WEEK, countsOf, estimateSendTime, formatHourOfWeek, hourOfWeek, type SendTimeEstimate } from "./send-time";
 
@@ -72,15 +73,18 @@ export class SendTimeService {
     return counts;
   }
 
-  /** Estimates for a batch of profiles (one query for their activity). */
-  async estimate(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, BestSendTime>> {
+  /**
+   * Estimates for a batch of profiles (one query for their activity); `consentedOnly` leaves out
+   * profiles whose profiling consent (their survivor's, for merged ids) is denied or revoked.
+   */
+  async estimate(workspaceId: string, profileIds: readonly string[], options: { consentedOnly?: boolean } = {}): Promise<Map<string, BestSendTime>> {
     if (profileIds.length === 0) return new Map();
     const since = new Date(this.now().getTime() - LOOKBACK_DAYS * DAY_MS).toISOString();
     const [prior, rows] = await Promise.all([
       this.workspacePattern(workspaceId),
       preparedQuery<{ id: string; tz: string | null; occurred_at: Date | null }>(
         this.dataSource,
-        "kindred_send_time_activity",
+        options.consentedOnly ? "kindred_send_time_activity_consented" : "kindred_send_time_activity",
         `SELECT p.id, p.traits->>'timezone' AS tz, e.occurred_at
          FROM profiles p
          LEFT JOIN LATERAL (
@@ -88,7 +92,7 @@ export class SendTimeService {
            WHERE e.workspace_id = $1 AND e.profile_id = p.id AND e.type = ANY($3) AND e.occurred_at >= $4
            ORDER BY e.occurred_at DESC LIMIT ${PER_PROFILE_LIMIT}
          ) e ON true
-         WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[])`,
+         WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[])${options.consentedOnly ? ` AND ${PROFILING_CONSENT_FILTER.replace("c.profile_id = p.id", "c.profile_id = COALESCE(p.merged_into_id, p.id)")}` : ""}`,
         [workspaceId, profileIds, ENGAGEMENT_TYPES, since],
       ),
     ]);

@@ -16,7 +16,7 @@ export class PredictionCache<T> {
 
   constructor(
     private readonly ttlMs = 60_000,
-    private readonly maxEntries = 100_000,
+    private readonly maxEntries = 50_000,
   ) {}
 
   /** The current epoch: pass it back to `set`, so a computation overtaken by an invalidation is dropped. */
