@@ -98,21 +98,23 @@ async function post<T>(url: string, key: string, body: unknown): Promise<T> {
 }
 
 /** The server's recommendation cache counters (hit, miss) and its process CPU seconds, from /metrics. */
-async function serverCounts(url: string): Promise<{ hit: number; miss: number; cpu: number }> {
+async function serverCounts(url: string): Promise<{ hit: number; miss: number; cpu: number; alsRuns: number; alsPeople: number }> {
   const text = await (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
   const count = (outcome: string) => Number(new RegExp(`kindred_recommendation_cache_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
-  return { hit: count("hit"), miss: count("miss"), cpu: Number(/kindred_process_cpu_seconds_total ([\d.e+-]+)/.exec(text)?.[1] ?? NaN) };
+  const als = (part: string) => Number(new RegExp(`kindred_recommender_batch_size_${part}\\{kind="ALS"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { hit: count("hit"), miss: count("miss"), cpu: Number(/kindred_process_cpu_seconds_total ([\d.e+-]+)/.exec(text)?.[1] ?? NaN), alsRuns: als("count"), alsPeople: als("sum") };
 }
 
 /**
  * A load phase plus the server's CPU time per answered request (all its threads). Throughput on a
  * shared 2-core machine swings with other people's work; CPU per request much less so.
  */
-async function measured(url: string, run: () => Promise<LoadResult>): Promise<LoadResult & { cpu_us: number }> {
+async function measured(url: string, run: () => Promise<LoadResult>): Promise<LoadResult & { cpu_us: number; people_per_als_run: number }> {
   const before = await serverCounts(url);
   const result = await run();
   const after = await serverCounts(url);
-  return { ...result, cpu_us: Math.round(((after.cpu - before.cpu) * 1e6) / Math.max(1, result.requests)) };
+  const runs = after.alsRuns - before.alsRuns;
+  return { ...result, cpu_us: Math.round(((after.cpu - before.cpu) * 1e6) / Math.max(1, result.requests)), people_per_als_run: runs ? Number(((after.alsPeople - before.alsPeople) / runs).toFixed(1)) : 0 };
 }
 
 const TRACK = "mutation($e: [EventInput!]!) { trackEvents(events: $e) { results { profileId status } } }";
@@ -139,8 +141,8 @@ export const suite: BenchSuite = {
       // Floor and recommendations alternate in rounds (medians reported): on a shared machine the load
       // drifts within a minute, and a ratio of two measurements taken far apart would mostly show that drift.
       const rounds = quick ? 1 : 3;
-      const floors: (LoadResult & { cpu_us: number })[] = [];
-      const cached: (LoadResult & { cpu_us: number })[] = [];
+      const floors: Awaited<ReturnType<typeof measured>>[] = [];
+      const cached: Awaited<ReturnType<typeof measured>>[] = [];
       for (let r = 0; r < rounds; r++) {
         log(`round ${r + 1}/${rounds}: floor { viewer { role } } then recommendations(n: 10) rotating ${profiles.length} profiles, ${seconds}s each`);
         floors.push(await measured(server.url, () => loadVarying(server.url, server.adminKey, seconds, () => TRIVIAL_QUERY)));
@@ -203,6 +205,8 @@ export const suite: BenchSuite = {
         uncached_errors: uncached.errors + uncached.non2xx,
         uncached_ratio_to_floor: Number((uncached.rps / floor.rps).toFixed(3)),
         uncached_cpu_us_per_request: uncached.cpu_us,
+        // How well concurrent misses are batched: people scored per ALS ONNX run.
+        uncached_people_per_als_run: uncached.people_per_als_run,
         mixed_rps: mixed.rps,
         mixed_p50_ms: mixed.p50_ms,
         mixed_p99_ms: mixed.p99_ms,
