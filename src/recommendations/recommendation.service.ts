@@ -26,6 +26,8 @@ const KINDS = ["ALS", "EASE", "ITEM_KNN", "CONTENT", "POPULAR", "BOUGHT_TOGETHER
 export const MAX_N = 100;
 /** Batches of `recommendOne` scored at once: one computes while the next one's SQL (if any) is in flight; later requests queue into bigger batches. */
 const MAX_BATCHES_IN_FLIGHT = 2;
+/** A waiting batch starts anyway after this long, so batches stuck on a slow database cannot hold the rest back. */
+const MAX_BATCH_WAIT_MS = 1000;
 
 /**
  * Serves recommendations: validates, answers from the per-profile cache, batches the rest (profile
@@ -37,7 +39,7 @@ export class RecommendationService {
   readonly states = new ProfileStateCache();
   readonly catalogs: CatalogSnapshots;
   private batchesInFlight = 0;
-  private readonly waitingBatches: (() => void)[] = [];
+  private readonly waitingBatches: { dispatch: () => void; timer: NodeJS.Timeout }[] = [];
   private readonly runtimes = new Map<string, Promise<LoadedModel>>();
   private readonly loaders = new Map<string, DataLoader<RecRequest, RecResult>>();
   private readonly recommender = new Recommender();
@@ -125,7 +127,21 @@ export class RecommendationService {
   }
 
   private scheduleBatch(dispatch: () => void): void {
-    if (this.batchesInFlight >= MAX_BATCHES_IN_FLIGHT) return void this.waitingBatches.push(dispatch);
+    if (this.batchesInFlight < MAX_BATCHES_IN_FLIGHT) return this.startBatch(dispatch);
+    const waiting = {
+      dispatch,
+      timer: setTimeout(() => {
+        const at = this.waitingBatches.indexOf(waiting);
+        if (at < 0) return;
+        this.waitingBatches.splice(at, 1);
+        this.startBatch(dispatch);
+      }, MAX_BATCH_WAIT_MS),
+    };
+    waiting.timer.unref();
+    this.waitingBatches.push(waiting);
+  }
+
+  private startBatch(dispatch: () => void): void {
     this.batchesInFlight++;
     setImmediate(dispatch);
   }
@@ -133,7 +149,9 @@ export class RecommendationService {
   private batchDone(): void {
     this.batchesInFlight--;
     const next = this.waitingBatches.shift();
-    if (next) this.scheduleBatch(next);
+    if (!next) return;
+    clearTimeout(next.timer);
+    this.startBatch(next.dispatch);
   }
 
   /** Serving state per profile: from memory, else one history query and one consent query for all the missing ones. */
