@@ -135,11 +135,14 @@ export class PredictionsService {
   /** A profile's events, traits, consent or merge changed: its next answer is computed anew. */
   invalidateProfile(workspaceId: string, profileId: string): void {
     this.cache.invalidate(workspaceId, profileId);
+    // A computation under way may have read before the change: later requests start a new one.
+    this.pending.delete(`${workspaceId}|${profileId}`);
   }
 
   /** A model was activated: every answer of the workspace names the old version. */
   invalidateWorkspace(workspaceId: string): void {
     this.cache.invalidateWorkspace(workspaceId);
+    for (const key of this.pending.keys()) if (key.startsWith(`${workspaceId}|`)) this.pending.delete(key);
   }
 
   private compute(workspaceId: string, profileId: string): Promise<ProfilePredictionResult> {
@@ -147,7 +150,7 @@ export class PredictionsService {
     const running = this.pending.get(key);
     if (running) return running;
     const started = this.cache.begin();
-    const promise = this.batcher(workspaceId)
+    const promise: Promise<ProfilePredictionResult> = this.batcher(workspaceId)
       .load(profileId)
       .then(({ result, live }) => {
         // Only live, consenting profiles are kept: unknown and merged ids, and consent denials (which
@@ -155,7 +158,9 @@ export class PredictionsService {
         if (live) this.cache.set(workspaceId, profileId, result, started, this.now().getTime());
         return result;
       })
-      .finally(() => this.pending.delete(key));
+      .finally(() => {
+        if (this.pending.get(key) === promise) this.pending.delete(key);
+      });
     this.pending.set(key, promise);
     return promise;
   }

@@ -130,6 +130,16 @@ describe("predictions served through ONNX", () => {
       expect(features.aggregates.orders).toBe(2);
       const active = await service.activeModel(ws.id, "PURCHASE_PROPENSITY");
       expect(after.purchasePropensity).toBeCloseTo(predictRow(active!.model as PredictionModel, features.vector), 5);
+      // Concurrent asks share one computation, unless the profile changed meanwhile (that one may have read before the change).
+      service.invalidateProfile(ws.id, p);
+      const shared = await Promise.all([service.predict(ws.id, [p]), service.predict(ws.id, [p])]);
+      expect(shared[0].get(p)).toBe(shared[1].get(p));
+      service.invalidateProfile(ws.id, p);
+      const early = service.predict(ws.id, [p]);
+      await new Promise((r) => setImmediate(r)); // its batch has started reading
+      service.invalidateProfile(ws.id, p);
+      const late = service.predict(ws.id, [p]);
+      expect((await early).get(p)).not.toBe((await late).get(p));
     } finally {
       allowed.mockRestore();
     }
