@@ -40,6 +40,8 @@ export class RecRuntime {
   private readonly folded = new WeakMap<UserHistory, Float32Array>();
   private readonly termMaps = new WeakMap<UserHistory, Map<number, number>>();
   private termScratch?: Float64Array;
+  // [batch, items] mask buffers returned after each run: a batch otherwise allocates (and the GC clears) ~80 KB per person.
+  private readonly spareMasks: Float32Array[] = [];
 
   private constructor(
     readonly session: ort.InferenceSession,
@@ -126,14 +128,21 @@ export class RecRuntime {
     return out;
   }
 
+  private takeMaskBuffer(size: number): Float32Array {
+    const spare = this.spareMasks.pop();
+    return spare && spare.length >= size ? spare : new Float32Array(size);
+  }
+
   /** One ONNX run for a batch; `masks[b]` (length = items) may be null. */
   private async scoreOnce(histories: UserHistory[], masks: UserMask[], k: number): Promise<ScoredList[]> {
     const b = histories.length;
     const n = this.size;
     const kk = Math.max(1, Math.min(k, n));
-    const mask = new Float32Array(b * n);
+    // Mask rows are written whole (a null mask is a zero row), so a reused buffer needs no clearing.
+    const buffer = this.takeMaskBuffer(b * n);
+    const mask = buffer.subarray(0, b * n);
     masks.forEach((m, r) => {
-      if (!m) return;
+      if (!m) return mask.fill(0, r * n, (r + 1) * n);
       if (m instanceof Float32Array) return mask.set(m, r * n);
       mask.set(m.base, r * n);
       for (let j = 0; j < m.masked.length; j++) mask[r * n + m.masked[j]] = MASKED;
@@ -170,7 +179,12 @@ export class RecRuntime {
       histories.forEach((h, r) => u.set(userTermVector(this.terms!, h.items, h.weights), r * v));
       feeds.user_terms = new ort.Tensor("float32", u, [b, Math.max(1, v)]);
     }
-    const out = await this.session.run(feeds);
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run(feeds);
+    } finally {
+      this.spareMasks.push(buffer);
+    }
     recommenderRuns.inc({ kind: this.kind });
     recommendationBatchSize.observe({ kind: this.kind }, b);
     const scores = out.scores.data as Float32Array;
