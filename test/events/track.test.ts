@@ -1,3 +1,4 @@
+import { PROFILE_HOOKS, type ProfileChange } from "../../src/profiles/profile-hooks";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
 
 const TRACK = `mutation($events: [EventInput!]!) { trackEvents(events: $events) { accepted duplicates rejected results { index messageId status eventId profileId reasons { path code message } warnings { path code } } } }`;
@@ -64,10 +65,43 @@ describe("trackEvents", () => {
     expect(out.results[1].eventId).toBe(out.results[0].eventId);
   });
 
+  it("should store a batch once and answer DUPLICATE to its copy when both arrive at the same time", async () => {
+    const batch = Array.from({ length: 20 }, (_, i) => ({ messageId: `twin-${i}`, type: "page_view", userId: `twin-user-${i % 3}`, properties: { url: "https://x.test/" } }));
+    const outs = await Promise.all([track(batch), track(batch), track(batch)]);
+    for (let i = 0; i < batch.length; i++) {
+      const statuses = outs.map((o) => o.results[i].status).sort();
+      expect(statuses).toEqual(["ACCEPTED", "DUPLICATE", "DUPLICATE"]);
+      expect(new Set(outs.map((o) => o.results[i].eventId)).size).toBe(1);
+    }
+    const db = t.app.runtime.kernel.dataSource;
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM events WHERE workspace_id = $1 AND message_id LIKE 'twin-%'`, [ws.id]);
+    expect(n).toBe(20);
+    const rows: { c: Record<string, number> }[] = await db.query(`SELECT computed->'eventCounts1d' AS c FROM profiles p JOIN profile_identifiers i ON i.profile_id = p.id WHERE i.workspace_id = $1 AND i.value LIKE 'twin-user-%'`, [ws.id]);
+    expect(rows.map((r) => r.c.page_view).sort()).toEqual([6, 7, 7]);
+  });
+
   it("should flag unknown item ids without rejecting the event", async () => {
     const out = await track([{ messageId: "pv-unknown", type: "product_view", userId: "flag", properties: { itemId: "nope" } }]);
     expect(out.results[0].status).toBe("ACCEPTED");
     expect(out.results[0].warnings).toEqual([{ path: "properties.itemId", code: "unknown_item" }]);
+  });
+
+  it("should tell profile hooks the causing event and the computed traits that changed when events arrive", async () => {
+    const seen: ProfileChange[] = [];
+    t.app.runtime.registry.get(PROFILE_HOOKS).register("track-test", async (changes) => void seen.push(...changes.filter((c) => c.workspaceId === ws.id)));
+    const one = await track([{ messageId: "hook-1", type: "email_delivered", userId: "hook-user", properties: { campaignId: "c" } }]);
+    const change = seen.find((c) => c.profileId === one.results[0].profileId)!;
+    expect(change.eventId).toBe(one.results[0].eventId);
+    expect(change.traitNames).toEqual(expect.arrayContaining(["emailsDelivered", "eventCounts1d", "lastSeenAt"]));
+    seen.length = 0;
+    const two = await track([
+      { messageId: "hook-2", type: "email_delivered", userId: "hook-user", properties: { campaignId: "c" } },
+      { messageId: "hook-3", type: "page_view", userId: "hook-other", properties: { url: "https://x.test/" } },
+    ]);
+    const mine = seen.find((c) => c.profileId === two.results[0].profileId)!;
+    expect(mine.eventId).toBeUndefined(); // two profiles changed: no single causing event
+    expect(mine.traitNames).toContain("emailsDelivered");
+    expect(mine.traitNames).not.toContain("purchaseCount");
   });
 
   it("should be FORBIDDEN for an analyst key", async () => {
