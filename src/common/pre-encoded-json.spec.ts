@@ -1,4 +1,4 @@
-import { jsonStringContent, PreEncodedString, stringifyWithPreEncoded } from "./pre-encoded-json";
+import { jsonStringContent, PreEncodedString, stringifyWithPreEncoded, takeAsciiResponse } from "./pre-encoded-json";
 
 const pre = (s: string) => new PreEncodedString(jsonStringContent(s), s.length);
 
@@ -31,5 +31,15 @@ describe("pre-encoded JSON strings", () => {
   it("should act as the plain string when converted or serialized elsewhere", () => {
     const value = pre("Hi <b>“you”</b>");
     expect([String(value), `${value}`, JSON.stringify({ value }), value.length]).toEqual(["Hi <b>“you”</b>", "Hi <b>“you”</b>", JSON.stringify({ value: "Hi <b>“you”</b>" }), 15]);
+  });
+
+  it("should make large responses ASCII and recognize each once when the server writes it", () => {
+    const result = { data: { emails: Array.from({ length: 40 }, (_, i) => ({ subject: `Café ${i} “quoted”`, html: pre(`<p>${"x".repeat(2000)} – ${i}</p>`) })) } };
+    const body = stringifyWithPreEncoded(result);
+    expect([/^[\x00-\x7f]*$/.test(body), JSON.parse(body)]).toEqual([true, JSON.parse(JSON.stringify(result))]);
+    expect(takeAsciiResponse(`${body}`.slice(0))).toBe(true);
+    expect(takeAsciiResponse(body)).toBe(false);
+    expect(takeAsciiResponse(JSON.stringify(result))).toBe(false);
+    expect(takeAsciiResponse(stringifyWithPreEncoded({ small: pre("é") }))).toBe(false);
   });
 });

@@ -43,6 +43,7 @@ export class PreEncodedString {
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
 const NON_ASCII = /[\u007f-\uffff]/g;
+const NON_ASCII_TEST = /[\u007f-\uffff]/;
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 // eslint-disable-next-line no-control-regex -- every character that fits in one byte
@@ -87,15 +88,33 @@ export function stringifyWithPreEncoded(value: unknown): string {
     return v;
   });
   if (!found.length) return `${skeleton}\n`;
-  // one join of every piece: the response is the only large string made
+  // one join of every piece: the response is the only large string made, and ASCII like the pieces
+  const ascii = NON_ASCII_TEST.test(skeleton) ? skeleton.replace(NON_ASCII, unicodeEscape) : skeleton;
   const out: string[] = [];
   let at = 0;
-  for (const match of skeleton.matchAll(MARKED)) {
-    out.push(skeleton.slice(at, match.index), '"');
+  for (const match of ascii.matchAll(MARKED)) {
+    out.push(ascii.slice(at, match.index), '"');
     found[Number(match[1])].appendTo(out);
     out.push('"');
     at = match.index + match[0].length;
   }
-  out.push(skeleton.slice(at), "\n");
-  return out.join("");
+  out.push(ascii.slice(at), "\n");
+  const response = out.join("");
+  if (response.length >= ASCII_NOTE_MIN) {
+    if (asciiResponses.size >= 8) asciiResponses.clear();
+    asciiResponses.set(response.length, response);
+  }
+  return response;
+}
+
+// Large responses made here are ASCII, so the server can send them as they are (latin1: the length is the byte
+// count and nothing is encoded) instead of measuring and UTF-8 encoding megabytes. Noted by length until written.
+const ASCII_NOTE_MIN = 64 * 1024;
+const asciiResponses = new Map<number, string>();
+
+/** True (once) for a response body this module made and knows to be ASCII. */
+export function takeAsciiResponse(body: string): boolean {
+  if (body.length < ASCII_NOTE_MIN || asciiResponses.get(body.length) !== body) return false;
+  asciiResponses.delete(body.length);
+  return true;
 }

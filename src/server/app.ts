@@ -22,6 +22,7 @@ import { RateLimiter } from "./rate-limit";
 import { buildKindredSchema } from "./schema";
 import { checkSubscription, subscriptionRoles } from "./subscription-guard";
 import { createRuntime, type Runtime } from "./kernel-factory";
+import { takeAsciiResponse } from "../common/pre-encoded-json";
 
 /** A running Kindred server. */
 export interface KindredApp {
@@ -138,7 +139,9 @@ export async function startApp({ config, logger, bootstrap = true, extraModules 
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === "complete") {
-      res.end(result.body.string);
+      // a large response of pre-encoded strings (rendered emails) is ASCII: sent as is, without UTF-8 encoding
+      const body = result.body.string;
+      res.end(body, takeAsciiResponse(body) ? "latin1" : "utf8");
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
