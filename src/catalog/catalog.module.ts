@@ -12,7 +12,7 @@ export const catalogModule: KindredModule = {
   name: "catalog",
   entities: [Item],
   create(kernel, modules) {
-    const items = new ItemService(kernel.dataSource);
+    const items = new ItemService(kernel.dataSource, kernel.bus);
     modules.provide(CATALOG, items);
     return { resolvers: [new ItemResolver(items)] };
   },

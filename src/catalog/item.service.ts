@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import type { DomainBus } from "../common/bus";
 import type { FieldProblem } from "../common/errors";
 import { Item } from "./item.entity";
 
@@ -26,6 +27,13 @@ export interface ItemResult {
   reasons: FieldProblem[];
 }
 
+declare module "../common/bus" {
+  interface DomainEvents {
+    /** Items of a workspace were inserted or updated (derived catalog copies reload). */
+    "catalog.changed": { itemCount: number };
+  }
+}
+
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
 /** Checks one item; returns every problem with its path. */
@@ -44,7 +52,10 @@ export function validateItem(item: ItemInputLike, path: string): FieldProblem[] 
 
 /** The catalog: upsert in one statement per batch, reads scoped to a workspace. */
 export class ItemService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus?: DomainBus,
+  ) {}
 
   async upsert(workspaceId: string, items: ItemInputLike[], path = "items"): Promise<ItemResult[]> {
     const results: ItemResult[] = items.map((item, index) => {
@@ -69,6 +80,7 @@ export class ItemService {
            available = EXCLUDED.available, tags = EXCLUDED.tags, attributes = EXCLUDED.attributes, updated_at = now()`,
         [workspaceId, JSON.stringify(rows)],
       );
+    if (rows.length) this.bus?.publish("catalog.changed", { workspaceId, itemCount: rows.length });
     return results;
   }
 

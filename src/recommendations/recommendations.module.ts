@@ -41,6 +41,8 @@ export const recommendationsModule: KindredModule = {
     kernel.bus.on("privacy.profileErased", (p) => {
       for (const id of p.profileIds) service.invalidateProfile(p.workspaceId, id);
     });
+    // Catalog edits (availability, price, category) change what filters let through: reload the snapshot.
+    kernel.bus.on("catalog.changed", (p) => service.catalogs.invalidate(p.workspaceId));
     kernel.bus.on("model.activated", (p) => {
       service.cache.invalidateWorkspace(p.workspaceId);
       if (p.previousVersionId) service.forgetVersion(p.previousVersionId);

@@ -93,6 +93,18 @@ describe("recommendations serving", () => {
     expect(notSent.items.map((i) => i.itemId)).not.toContain("k1");
   });
 
+  it("should stop recommending an item at once when upsertItems marks it out of stock", async () => {
+    const p = groups.Hats[1];
+    const top = (await recs({ p, n: 5, s: "POPULAR" })).items[0];
+    const [row] = await ds.query(`SELECT id, title, category_path AS "categoryPath", brand, price::float AS price, currency FROM items WHERE workspace_id = $1 AND id = $2`, [ws.id, top.itemId]);
+    const upsert = `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { upserted } }`;
+    const res = await t.gql(upsert, { items: [{ ...row, available: false }] }, ws.keys.ingest);
+    expect(res.errors).toBeUndefined();
+    expect((await recs({ p, n: 5, s: "POPULAR" })).items.map((i) => i.itemId)).not.toContain(top.itemId);
+    expect((await t.gql(upsert, { items: [{ ...row, available: true }] }, ws.keys.ingest)).errors).toBeUndefined();
+    expect((await recs({ p, n: 5, s: "POPULAR" })).items.map((i) => i.itemId)).toContain(top.itemId);
+  });
+
   it("should keep at most M items per category when diversity asks for it", async () => {
     const r = await recs({ p: groups.Socks[0], n: 6, s: "POPULAR", d: { maxPerCategory: 2 } });
     const counts = new Map<string, number>();
