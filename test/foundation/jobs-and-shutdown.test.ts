@@ -1,5 +1,6 @@
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
 import { fixtureModule } from "../support/fixture-module";
+import { maintainTables } from "../../src/db/table-maintenance";
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -27,6 +28,25 @@ describe("background jobs", () => {
     const id = await t.app.runtime.kernel.jobs.enqueue("test.count", ws.id, { steps: 3, stepMs: 10 });
     const done = await waitFor(() => jobQuery(id), (r) => r.data?.job.status === "SUCCEEDED");
     expect(done.data!.job).toMatchObject({ progress: 1, result: { counted: 3 } });
+  });
+
+  it("should vacuum a bloated table when the server runs with autovacuum off, and leave it to autovacuum otherwise", async () => {
+    const ds = t.app.runtime.kernel.dataSource;
+    await ds.query(`CREATE TABLE maintenance_probe (id int PRIMARY KEY, v text)`);
+    await ds.query(`INSERT INTO maintenance_probe SELECT g, 'x' FROM generate_series(1, 2000) g`);
+    await ds.query(`UPDATE maintenance_probe SET v = 'y'`);
+    const [{ autovacuum }] = await ds.query(`SELECT current_setting('autovacuum') AS autovacuum`);
+    // Table statistics reach pg_stat_user_tables shortly after commit.
+    await waitFor(async () => Number((await ds.query(`SELECT n_dead_tup AS d FROM pg_stat_user_tables WHERE relname = 'maintenance_probe'`))[0]?.d ?? 0), (d) => d >= 2000);
+    const done = await maintainTables(ds);
+    if (autovacuum === "on") {
+      expect(done).toEqual([]);
+    } else {
+      expect(done).toContainEqual(expect.objectContaining({ table: "maintenance_probe", action: "VACUUM ANALYZE" }));
+      const after = await waitFor(async () => Number((await ds.query(`SELECT n_dead_tup AS d FROM pg_stat_user_tables WHERE relname = 'maintenance_probe'`))[0].d), (d) => d === 0);
+      expect(after).toBe(0);
+    }
+    await ds.query(`DROP TABLE maintenance_probe`);
   });
 
   it("should cancel a running job", async () => {
