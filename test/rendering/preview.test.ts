@@ -5,6 +5,8 @@ import { insertItems, insertProfile, SAVE_TEMPLATE } from "./fixtures";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
+// Locally a missing browser only skips this suite; in CI (.ci/run installs Chromium) it must run, so it fails instead.
+if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: the browser preview test cannot run (apt-get install -y chromium)`);
 if (!hasChromium) console.warn(`preview browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 const MJML = `<mjml><mj-body background-color="#ffffff">
