@@ -2,6 +2,7 @@ import type { KindredModule } from "../common/kernel";
 import { ServiceKey } from "../common/kernel";
 import { MODEL_REGISTRY, MODEL_TRAINERS } from "../models/models.module";
 import { CONSENT } from "../privacy/consent.module";
+import { onProfileInvalidated } from "../profiles/profile-changes";
 import { PROFILE_HOOKS } from "../profiles/profile-hooks";
 import { DriftService } from "./drift/drift.service";
 import { DRIFT_JOB, REFRESH_JOB, SCORE_JOB, driftJob, refreshAll, scoreWorkspace, type DriftJobParams } from "./predictions.jobs";
@@ -30,20 +31,10 @@ export const predictionsModule: KindredModule = {
     modules.provide(PREDICTIONS, predictions);
     // A profile's new events, traits, consent or merge change its answer: drop it before ingestion answers
     // (hooks), and on changes announced by other instances (bus). A model activation changes every answer.
-    modules.get(PROFILE_HOOKS).register("predictions", async (changes) => {
-      for (const c of changes) {
-        predictions.invalidateProfile(c.workspaceId, c.profileId);
-        if (c.mergedProfileId) predictions.invalidateProfile(c.workspaceId, c.mergedProfileId);
-      }
-    });
-    kernel.bus.on("profile.changed", (p) => {
-      predictions.invalidateProfile(p.workspaceId, p.profileId);
-      if (p.mergedProfileId) predictions.invalidateProfile(p.workspaceId, p.mergedProfileId);
-    });
-    // Erased profiles must not be answered from memory (the event lists at most 150 ids; beyond that, all).
+    onProfileInvalidated(modules.get(PROFILE_HOOKS), kernel.bus, "predictions", (workspaceId, profileId) => predictions.invalidateProfile(workspaceId, profileId));
+    // Erased profiles must not be answered from memory.
     kernel.bus.on("privacy.profileErased", (p) => {
-      if (p.profileIds.length >= 150) predictions.invalidateWorkspace(p.workspaceId);
-      else for (const id of p.profileIds) predictions.invalidateProfile(p.workspaceId, id);
+      for (const id of p.profileIds) predictions.invalidateProfile(p.workspaceId, id);
     });
     kernel.bus.on("model.activated", (p) => {
       if (p.kind === PURCHASE_PROPENSITY || p.kind === CHURN_RISK) predictions.invalidateWorkspace(p.workspaceId);

@@ -88,7 +88,8 @@ export class DataRightsService {
       const rowsRemoved = await this.hooks.eraseAll(subject, m);
       return { profileId: subject.profileIds[0], profileIds: subject.profileIds, identifiersHashed: tokens.length, rowsRemoved };
     });
-    this.bus?.publish("privacy.profileErased", { workspaceId, profileIds: result.profileIds.slice(0, 150) });
+    // In chunks: one NOTIFY carries at most ~150 uuids, and every erased id must reach every instance's caches.
+    for (let i = 0; i < result.profileIds.length; i += 150) this.bus?.publish("privacy.profileErased", { workspaceId, profileIds: result.profileIds.slice(i, i + 150) });
     await this.audit.append({
       workspaceId,
       at: this.now(),

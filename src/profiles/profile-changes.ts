@@ -2,6 +2,20 @@ import type { DataSource } from "typeorm";
 import type { DomainBus } from "../common/bus";
 import type { ProfileChange, ProfileChangeHooks } from "./profile-hooks";
 
+/**
+ * Calls `invalidate` for every profile whose data changed, and for the absorbed side of a merge:
+ * before ingestion answers (hooks, this instance) and when other instances announce it (bus).
+ * For caches of derived per-profile answers.
+ */
+export function onProfileInvalidated(hooks: ProfileChangeHooks, bus: DomainBus, name: string, invalidate: (workspaceId: string, profileId: string) => void): void {
+  const drop = (c: { workspaceId: string; profileId: string; mergedProfileId?: string }) => {
+    invalidate(c.workspaceId, c.profileId);
+    if (c.mergedProfileId) invalidate(c.workspaceId, c.mergedProfileId);
+  };
+  hooks.register(name, async (changes) => changes.forEach(drop));
+  bus.on("profile.changed", drop);
+}
+
 declare module "../common/bus" {
   interface DomainEvents {
     /** One profile changed (events, traits, computed, consent) or absorbed another (merge). */

@@ -2,6 +2,7 @@ import type { KindredModule } from "../common/kernel";
 import { ServiceKey } from "../common/kernel";
 import { CATALOG } from "../catalog/catalog.module";
 import { MODEL_REGISTRY, MODEL_TRAINERS } from "../models/models.module";
+import { onProfileInvalidated } from "../profiles/profile-changes";
 import { PROFILE_HOOKS } from "../profiles/profile-hooks";
 import { CONSENT } from "../privacy/consent.module";
 import { RecommendationService, type ConsentCheck } from "./recommendation.service";
@@ -27,16 +28,7 @@ export const recommendationsModule: KindredModule = {
     const service = new RecommendationService(kernel.dataSource, modules.get(MODEL_REGISTRY), consent, kernel.clock, kernel.logger);
     modules.provide(RECOMMENDATIONS, service);
     // A profile's new events, consent or merge change its next answer: drop its cached results before ingestion answers.
-    modules.get(PROFILE_HOOKS).register("recommendations", async (changes) => {
-      for (const c of changes) {
-        service.invalidateProfile(c.workspaceId, c.profileId);
-        if (c.mergedProfileId) service.invalidateProfile(c.workspaceId, c.mergedProfileId);
-      }
-    });
-    kernel.bus.on("profile.changed", (p) => {
-      service.invalidateProfile(p.workspaceId, p.profileId);
-      if (p.mergedProfileId) service.invalidateProfile(p.workspaceId, p.mergedProfileId);
-    });
+    onProfileInvalidated(modules.get(PROFILE_HOOKS), kernel.bus, "recommendations", (workspaceId, profileId) => service.invalidateProfile(workspaceId, profileId));
     // An erased person's cached answers and history must not outlive the erasure.
     kernel.bus.on("privacy.profileErased", (p) => {
       for (const id of p.profileIds) service.invalidateProfile(p.workspaceId, id);
