@@ -52,9 +52,10 @@ export class ProfileService {
       .addSelect("asked.id", "asked_id")
       .where("p.workspace_id = :workspaceId AND asked.id = ANY(:ids::uuid[])", { workspaceId, ids: [...ids] })
       .getRawAndEntities();
+    const byId = new Map(rows.entities.map((e) => [e.id, e]));
     const byAsked = new Map<string, Profile>();
     rows.raw.forEach((raw: { asked_id: string; p_id: string }) => {
-      const entity = rows.entities.find((e) => e.id === raw.p_id);
+      const entity = byId.get(raw.p_id);
       if (entity) byAsked.set(raw.asked_id, entity);
     });
     return ids.map((id) => byAsked.get(id) ?? null);
