@@ -61,7 +61,7 @@ export function foldComputed(id: string, profile: LockedProfile | undefined, eve
   const previous = fresh ? {} : (profile?.computed ?? {});
   const state = applyEvents(storedState(previous), events, (item) => categories.get(item) ?? undefined, profile?.tz ?? undefined, now, true);
   const c = computedTraits(state, previous, now);
-  return { id, c, f: state.first === null ? null : new Date(state.first).toISOString(), l: state.last === null ? null : new Date(state.last).toISOString(), names: changedTraits(previous, c), full: fresh };
+  return { id, c, f: c.firstSeenAt as string | null, l: c.lastSeenAt as string | null, names: changedTraits(previous, c), full: fresh };
 }
 
 /**

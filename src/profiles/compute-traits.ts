@@ -28,11 +28,23 @@ export interface TraitState {
   last: number | null;
   lastPurchase: number | null;
   lastPurchaseCategory: string | null;
-  /** Hour index (ms / 1h) → event type → count, last 48 hours. */
+  /** Hour index (ms / 1h) → event type key (`bucketKey`) → count, last 48 hours. */
   hrs: Record<string, Record<string, number>>;
-  /** UTC day index → event type → count (plus $rev, $buy), last 90 days. */
+  /** UTC day index → event type key (`bucketKey`) → count (plus $rev, $buy), last 90 days. */
   days: Record<string, Record<string, number>>;
 }
+
+/**
+ * Built-in event types are kept in the hourly and daily buckets as numeric codes (a fraction of
+ * the bytes in the stored state). Numeric strings cannot clash with event type names (they start
+ * with a letter) nor with `$buy`/`$rev`. Append only: stored states keep these codes.
+ */
+const TYPE_CODES = ["page_view", "product_view", "search", "add_to_cart", "remove_from_cart", "checkout_started", "purchase", "refund", "email_delivered", "email_open", "email_click", "unsubscribe"];
+const CODE_OF: Record<string, string> = Object.fromEntries(TYPE_CODES.map((t, i) => [t, String(i)]));
+/** The bucket key of an event type. */
+export const bucketKey = (type: string): string => CODE_OF[type] ?? type;
+/** The event type of a bucket key. */
+export const bucketType = (key: string): string => (key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57 ? (TYPE_CODES[Number(key)] ?? key) : key);
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -138,13 +150,14 @@ export function applyEvents(previous: TraitState | undefined, events: TraitEvent
 
 function bump(s: TraitState, e: TraitEvent, ms: number, nowHour: number, nowDay: number): void {
   const hour = Math.floor(ms / HOUR), day = Math.floor(ms / DAY);
+  const key = bucketKey(e.type);
   if (hour > nowHour - 48 && hour <= nowHour) {
     const b = (s.hrs[hour] ??= {});
-    b[e.type] = (b[e.type] ?? 0) + 1;
+    b[key] = (b[key] ?? 0) + 1;
   }
   if (day > nowDay - 90 && day <= nowDay) {
     const b = (s.days[day] ??= {});
-    b[e.type] = (b[e.type] ?? 0) + 1;
+    b[key] = (b[key] ?? 0) + 1;
     if (e.type === "purchase") b.$buy = (b.$buy ?? 0) + 1;
     if (e.revenue !== null && (e.type === "purchase" || e.type === "refund")) b.$rev = (b.$rev ?? 0) + e.revenue;
   }
@@ -157,8 +170,8 @@ function prune(s: TraitState, nowHour: number, nowDay: number): void {
 
 /**
  * Counts per event type over trailing windows of buckets, in one pass: `windows[w]` sums the
- * buckets with index in (now - widths[w], now]. Keys starting with `$` (revenue, purchases) are
- * kept only where `money[w]` is set.
+ * buckets with index in (now - widths[w], now], keyed by event type. Keys starting with `$`
+ * (revenue, purchases) are kept only where `money[w]` is set.
  */
 function windowSums(buckets: Record<string, Record<string, number>>, now: number, widths: number[], money: boolean[]): Record<string, number>[] {
   const out = widths.map(() => ({}) as Record<string, number>);
@@ -172,7 +185,11 @@ function windowSums(buckets: Record<string, Record<string, number>>, now: number
       for (const type in b) if (money[w] || type.charCodeAt(0) !== 36) sums[type] = (sums[type] ?? 0) + b[type];
     }
   }
-  return out;
+  return out.map((sums) => {
+    const named: Record<string, number> = {};
+    for (const k in sums) named[bucketType(k)] = sums[k];
+    return named;
+  });
 }
 
 function dedupeNewest(viewed: [string, number][]): [string, number][] {

@@ -1,4 +1,4 @@
-import { applyEvents, computedTraits, type TraitEvent } from "./compute-traits";
+import { applyEvents, bucketType, computedTraits, type TraitEvent, type TraitState } from "./compute-traits";
 import { decodeState, encodeState } from "./trait-state-codec";
 
 const DAY = 86_400_000;
@@ -20,8 +20,12 @@ describe("stored trait state", () => {
     expect(encodeState(state).length).toBeLessThan(JSON.stringify(state).length * 0.75);
   });
 
-  it("should still read states written as a plain object (string or object) and fold them alike", () => {
-    for (const old of [JSON.stringify(state), structuredClone(state)]) {
+  it("should still read states written as a plain object with type names (string or object) and fold them alike", () => {
+    const named = (buckets: TraitState["hrs"]) => Object.fromEntries(Object.entries(buckets).map(([i, b]) => [i, Object.fromEntries(Object.entries(b).map(([k, n]) => [bucketType(k), n]))]));
+    const legacy = { ...structuredClone(state), hrs: named(state.hrs), days: named(state.days) };
+    expect(JSON.stringify(legacy.days)).toContain("purchase");
+    expect(decodeState(JSON.stringify(legacy))).toEqual(state);
+    for (const old of [JSON.stringify(legacy), legacy]) {
       const more = [ev("email_click", 0.05)];
       const a = computedTraits(applyEvents(decodeState(old), more, cat, undefined, now), {}, now);
       const b = computedTraits(applyEvents(decodeState(encodeState(state)), more, cat, undefined, now), {}, now);
