@@ -42,10 +42,10 @@ export function survivorOf(redirect: Map<string, string>, id: string): string {
   return at;
 }
 
-/** Reads profiles without locking them (folding happens before the locks are taken). */
+/** Reads profiles' stored trait state without locking them (folding happens before the locks are taken). */
 export async function readProfiles(m: EntityManager, ws: string, ids: string[]): Promise<{ live: Map<string, ProfileSnapshot>; redirect: Map<string, string> }> {
   return following(ids, (next): Promise<(ProfileSnapshot & { merged_into_id: string | null })[]> =>
-    m.query(`SELECT id, xmin::text AS version, computed, traits->>'timezone' AS tz, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, next]),
+    m.query(`SELECT id, xmin::text AS version, computed->>'_state' AS state, traits->>'timezone' AS tz, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, next]),
   );
 }
 

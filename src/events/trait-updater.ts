@@ -1,11 +1,16 @@
 import type { EntityManager } from "typeorm";
 import { applyEvents, computedTraits, type TraitEvent, type TraitState } from "../profiles/compute-traits";
+import { COMPUTED_TRAITS } from "../profiles/computed-traits";
 import { decodeState, encodeState } from "../profiles/trait-state-codec";
 
-/** A locked profile row as the updater needs it. */
+/**
+ * A profile row as the updater needs it: the whole `computed` (rebuilds), or — for folding
+ * arriving events — only its stored state (`computed->>'_state'`, null when never folded).
+ */
 export interface LockedProfile {
   id: string;
-  computed: Record<string, unknown>;
+  computed?: Record<string, unknown>;
+  state?: string | null;
   tz: string | null;
 }
 
@@ -59,9 +64,45 @@ export function byProfile<E extends { profileId: string }>(events: E[]): Map<str
  */
 export function foldComputed(id: string, profile: LockedProfile | undefined, events: TraitEvent[], categories: Map<string, string | null>, now: number, fresh = false): ComputedRow {
   const previous = fresh ? {} : (profile?.computed ?? {});
-  const state = applyEvents(storedState(previous), events, (item) => categories.get(item) ?? undefined, profile?.tz ?? undefined, now, true);
+  const stored = fresh ? undefined : profile?.computed ? storedState(profile.computed) : decodeState(profile?.state ?? undefined);
+  const state = applyEvents(stored, events, (item) => categories.get(item) ?? undefined, profile?.tz ?? undefined, now, true);
   const c = computedTraits(state, previous, now);
-  return { id, c, f: c.firstSeenAt as string | null, l: c.lastSeenAt as string | null, names: changedTraits(previous, c), full: fresh };
+  // A first fold (or a rebuild) writes every trait; later ones the traits these events can change.
+  const names = stored ? affectedTraits(events) : Object.keys(c).filter((k) => k !== "_state");
+  return { id, c, f: c.firstSeenAt as string | null, l: c.lastSeenAt as string | null, names, full: fresh };
+}
+
+/** Traits any event may change: first/last seen, and those that move with time (windows, decay, recency). */
+const ALWAYS = ["firstSeenAt", "lastSeenAt", ...COMPUTED_TRAITS.filter((t) => t.updates === "on_event_and_scheduled").map((t) => t.name)];
+const AFFINITY = ["categoryAffinity", "topCategories"];
+const CART = ["openCart", "cartAbandonedSince"];
+const EMAIL = ["emailOpenRate", "emailClickRate"];
+/** The traits an event type can change besides `ALWAYS` (custom types: only those). */
+const AFFECTED_BY: Record<string, string[]> = {
+  product_view: [...AFFINITY, "recentlyViewed"],
+  add_to_cart: [...AFFINITY, ...CART],
+  remove_from_cart: CART,
+  purchase: [...AFFINITY, ...CART, "lastPurchaseAt", "purchaseCount", "revenue", "averageOrderValue", "lastPurchaseCategory"],
+  refund: ["revenue"],
+  email_delivered: ["emailsDelivered", ...EMAIL],
+  email_open: [...EMAIL, "preferredSendHour"],
+  email_click: [...EMAIL, "preferredSendHour", ...AFFINITY],
+};
+const affectedCache = new Map<string, string[]>();
+
+/**
+ * A superset of the computed traits folding `events` into a stored state can change (written,
+ * and named to hooks), from their types alone — so folding needs only the stored state, not the
+ * stored trait values to compare with.
+ */
+export function affectedTraits(events: TraitEvent[]): string[] {
+  const types = [...new Set(events.map((e) => (AFFECTED_BY[e.type] ? e.type : "")))].sort().join(",");
+  let names = affectedCache.get(types);
+  if (!names) {
+    names = [...new Set([...ALWAYS, ...types.split(",").flatMap((t) => AFFECTED_BY[t] ?? [])])];
+    affectedCache.set(types, names);
+  }
+  return names;
 }
 
 /**
