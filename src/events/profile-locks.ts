@@ -3,13 +3,8 @@ import { ConsentPurpose, type ConsentStatus } from "../privacy/consent.entity";
 import { isAllowed } from "../privacy/consent-rules";
 import type { LockedProfile } from "./trait-updater";
 
-/** A profile row as read for folding: `version` is its xmin, which changes with every update. */
-export type ProfileSnapshot = LockedProfile & { version: string };
-
-/** A locked profile: its current version and the analytics consent decision. */
-export interface ProfileLock {
-  id: string;
-  version: string;
+/** A locked profile: its stored trait state and timezone (for folding) and the analytics consent decision. */
+export interface ProfileLock extends LockedProfile {
   analytics: boolean;
 }
 
@@ -42,22 +37,16 @@ export function survivorOf(redirect: Map<string, string>, id: string): string {
   return at;
 }
 
-/** Reads profiles' stored trait state without locking them (folding happens before the locks are taken). */
-export async function readProfiles(m: EntityManager, ws: string, ids: string[]): Promise<{ live: Map<string, ProfileSnapshot>; redirect: Map<string, string> }> {
-  return following(ids, (next): Promise<(ProfileSnapshot & { merged_into_id: string | null })[]> =>
-    m.query(`SELECT id, xmin::text AS version, computed->>'_state' AS state, traits->>'timezone' AS tz, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, next]),
-  );
-}
-
 /**
- * Locks profiles in id order (no deadlocks between batches) and follows merges committed
- * meanwhile. Only versions travel — the rows were read before. FOR NO KEY UPDATE is enough
- * (computed traits are not a key). The analytics consent decision comes along (one round trip).
+ * Locks profiles in id order (no deadlocks between batches), follows merges committed meanwhile
+ * and reads what folding needs — the stored trait state and timezone — in the same round trip.
+ * FOR NO KEY UPDATE is enough (computed traits are not a key). The analytics consent decision
+ * comes along.
  */
 export async function lockProfiles(m: EntityManager, ws: string, ids: string[]): Promise<{ live: Map<string, ProfileLock>; redirect: Map<string, string> }> {
   return following(ids, async (next) => {
     const rows: (ProfileLock & { merged_into_id: string | null; status: ConsentStatus | null; occurred_at: Date | null })[] = await m.query(
-      `SELECT p.id, p.xmin::text AS version, p.merged_into_id, c.status, c.occurred_at FROM profiles p
+      `SELECT p.id, p.computed->>'_state' AS state, p.traits->>'timezone' AS tz, p.merged_into_id, c.status, c.occurred_at FROM profiles p
        LEFT JOIN consents c ON c.workspace_id = p.workspace_id AND c.profile_id = p.id AND c.purpose = 'analytics'
        WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[]) ORDER BY p.id FOR NO KEY UPDATE OF p`,
       [ws, next],
