@@ -182,14 +182,14 @@ function windowSums(buckets: Record<string, Record<string, number>>, now: number
     for (let w = 0; w < widths.length; w++) {
       if (age >= widths[w]) continue;
       const sums = out[w];
-      for (const type in b) if (money[w] || type.charCodeAt(0) !== 36) sums[type] = (sums[type] ?? 0) + b[type];
+      for (const key in b) {
+        if (!money[w] && key.charCodeAt(0) === 36) continue;
+        const type = bucketType(key);
+        sums[type] = (sums[type] ?? 0) + b[key];
+      }
     }
   }
-  return out.map((sums) => {
-    const named: Record<string, number> = {};
-    for (const k in sums) named[bucketType(k)] = sums[k];
-    return named;
-  });
+  return out;
 }
 
 function dedupeNewest(viewed: [string, number][]): [string, number][] {
