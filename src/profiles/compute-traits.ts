@@ -89,7 +89,8 @@ function rebase(state: TraitState, to: number): void {
  * `previous` itself (for callers that own it, e.g. a row just read from the database).
  */
 export function applyEvents(previous: TraitState | undefined, events: TraitEvent[], categoryOf: (itemId: string) => string | undefined, timeZone: string | undefined, now: number, inPlace = false): TraitState {
-  const s: TraitState = { ...emptyState(), ...(previous ? (inPlace ? previous : structuredClone(previous)) : {}) };
+  // A complete state folded in place is used as is (no copy per profile and batch).
+  const s: TraitState = inPlace && previous && isComplete(previous) ? previous : { ...emptyState(), ...(previous ? (inPlace ? previous : structuredClone(previous)) : {}) };
   const nowHour = Math.floor(now / HOUR), nowDay = Math.floor(now / DAY);
   const sorted = events.length > 1 ? [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime()) : events;
   for (const e of sorted) {
@@ -146,6 +147,12 @@ export function applyEvents(previous: TraitState | undefined, events: TraitEvent
   s.viewed = dedupeNewest(s.viewed).slice(0, RECENTLY_VIEWED);
   s.cat = Object.fromEntries(Object.entries(s.cat).sort((a, b) => b[1] - a[1]).slice(0, 20));
   return s;
+}
+
+const STATE_KEYS = Object.keys(emptyState()) as (keyof TraitState)[];
+function isComplete(s: TraitState): boolean {
+  for (const k of STATE_KEYS) if (s[k] === undefined) return false;
+  return true;
 }
 
 function bump(s: TraitState, e: TraitEvent, ms: number, nowHour: number, nowDay: number): void {
