@@ -99,6 +99,9 @@ export const MAX_VARIABLE_LIST = 10_000;
 // NUL and unpaired UTF-16 surrogates: PostgreSQL text and jsonb cannot hold them.
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A cheap pre-check: only text with NUL or a surrogate can fail `UNSTORABLE`. */
+// eslint-disable-next-line no-control-regex -- as above
+const MAYBE_UNSTORABLE = /[\u0000\ud800-\udfff]/;
 
 /** What is wrong with variables that cannot be processed safely: where, and why. */
 export interface VariablesProblem {
@@ -112,23 +115,31 @@ export interface VariablesProblem {
  * that would overflow the stack or spend seconds on a list far beyond every batch limit.
  */
 export function variablesProblem(value: unknown): VariablesProblem | null {
-  const stack: [unknown, number, string][] = [[value, 0, ""]];
+  // Paths are built only for a problem (a node keeps its parent and its key or index).
+  type Node = { v: unknown; depth: number; parent: Node | null; key: string | number | null };
+  const pathOf = (n: Node): string => {
+    if (!n.parent) return "";
+    const parent = pathOf(n.parent); // depth is capped, so is this recursion
+    return typeof n.key === "number" ? `${parent}[${n.key}]` : parent ? `${parent}.${n.key}` : String(n.key);
+  };
+  const stack: Node[] = [{ v: value, depth: 0, parent: null, key: null }];
   while (stack.length) {
-    const [v, depth, path] = stack.pop()!;
+    const node = stack.pop()!;
+    const v = node.v;
     if (typeof v === "string") {
-      if (UNSTORABLE.test(v)) return { path, message: "contains a NUL character or an unpaired surrogate, which cannot be stored" };
+      if (MAYBE_UNSTORABLE.test(v) && UNSTORABLE.test(v)) return { path: pathOf(node), message: "contains a NUL character or an unpaired surrogate, which cannot be stored" };
       continue;
     }
     if (v === null || typeof v !== "object") continue;
-    if (depth >= MAX_VARIABLE_NESTING) return { path, message: `is nested more than ${MAX_VARIABLE_NESTING} levels deep` };
+    if (node.depth >= MAX_VARIABLE_NESTING) return { path: pathOf(node), message: `is nested more than ${MAX_VARIABLE_NESTING} levels deep` };
     if (Array.isArray(v)) {
-      if (v.length > MAX_VARIABLE_LIST) return { path, message: `has ${v.length} items; the maximum is ${MAX_VARIABLE_LIST}` };
-      v.forEach((child, i) => stack.push([child, depth + 1, `${path}[${i}]`]));
+      if (v.length > MAX_VARIABLE_LIST) return { path: pathOf(node), message: `has ${v.length} items; the maximum is ${MAX_VARIABLE_LIST}` };
+      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: node.depth + 1, parent: node, key: i });
     } else {
-      for (const [key, child] of Object.entries(v)) {
-        const at = path ? `${path}.${key}` : key;
-        if (UNSTORABLE.test(key)) return { path: at, message: "has a key with a NUL character or an unpaired surrogate" };
-        stack.push([child, depth + 1, at]);
+      for (const key of Object.keys(v)) {
+        const child: Node = { v: (v as Record<string, unknown>)[key], depth: node.depth + 1, parent: node, key };
+        if (MAYBE_UNSTORABLE.test(key) && UNSTORABLE.test(key)) return { path: pathOf(child), message: "has a key with a NUL character or an unpaired surrogate" };
+        stack.push(child);
       }
     }
   }
