@@ -110,19 +110,22 @@ export class IdentityService {
     if (missing.length) {
       missing.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // fixed lock order
       const [types, values] = split(missing.map((x) => x.key));
+      // One statement: the identifiers, and a profile for each new person whose identifiers won
+      // (known when one of them is a user id or email) — one round trip less per new person.
       const inserted: { type: string; value: string; profile_id: string }[] = await m.query(
-        `INSERT INTO profile_identifiers (workspace_id, type, value, profile_id, value_encrypted)
-         SELECT $1, t, v, p, e FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[]) WITH ORDINALITY AS k(t, v, p, e, n) ORDER BY n
-         ON CONFLICT DO NOTHING RETURNING type, value, profile_id`,
-        [ws, types, values, missing.map((x) => x.target), missing.map((x) => encrypt(x.key))],
+        `WITH k AS (SELECT * FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[], $6::bool[]) WITH ORDINALITY AS k(t, v, p, e, f, n)),
+         ins AS (INSERT INTO profile_identifiers (workspace_id, type, value, profile_id, value_encrypted)
+           SELECT $1, t, v, p, e FROM k ORDER BY n
+           ON CONFLICT DO NOTHING RETURNING type, value, profile_id),
+         fresh AS (INSERT INTO profiles (id, workspace_id, known)
+           SELECT ins.profile_id, $1, bool_or(ins.type = ANY($7::text[])) FROM ins JOIN k ON k.t = ins.type AND k.v = ins.value WHERE k.f GROUP BY ins.profile_id)
+         SELECT type, value, profile_id FROM ins`,
+        [ws, types, values, missing.map((x) => x.target), missing.map((x) => encrypt(x.key)), missing.map((x) => x.fresh), [...KNOWN_TYPES]],
       );
       const won = new Set(inserted.map((r) => `${r.type}${SEP}${r.value}`));
-      const newProfiles = new Map<string, boolean>();
-      for (const x of missing) if (x.fresh && won.has(x.key)) newProfiles.set(x.target, (newProfiles.get(x.target) ?? false) || KNOWN_TYPES.has(x.key.split(SEP)[0]));
-      if (newProfiles.size) {
-        await m.query(`INSERT INTO profiles (id, workspace_id, known) SELECT id, $1, k FROM unnest($2::uuid[], $3::bool[]) AS x(id, k)`, [ws, [...newProfiles.keys()], [...newProfiles.values()]]);
-        created.push(...newProfiles.keys());
-      }
+      const newProfiles = new Set<string>();
+      for (const x of missing) if (x.fresh && won.has(x.key)) newProfiles.add(x.target);
+      created.push(...newProfiles);
       const becameKnown = missing.filter((x) => !x.fresh && won.has(x.key) && KNOWN_TYPES.has(x.key.split(SEP)[0])).map((x) => x.target);
       if (becameKnown.length) await m.query(`UPDATE profiles SET known = true, updated_at = now() WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND NOT known`, [ws, becameKnown]);
       for (const x of missing) if (won.has(x.key)) owners.set(x.key, x.target);
