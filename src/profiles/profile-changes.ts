@@ -2,9 +2,13 @@ import type { DataSource } from "typeorm";
 import type { DomainBus } from "../common/bus";
 import type { ProfileChange, ProfileChangeHooks } from "./profile-hooks";
 
+/** `profile.changed` payloads this instance published after running its hooks (their caches are already dropped). */
+const hooked = new WeakSet<object>();
+
 /**
  * Calls `invalidate` for every profile whose data changed, and for the absorbed side of a merge:
- * before ingestion answers (hooks, this instance) and when other instances announce it (bus).
+ * before ingestion answers (hooks, this instance) and when other instances announce it (bus) —
+ * once per change: the local copy of this instance's own announcement is skipped.
  * For caches of derived per-profile answers.
  */
 export function onProfileInvalidated(hooks: ProfileChangeHooks, bus: DomainBus, name: string, invalidate: (workspaceId: string, profileId: string) => void): void {
@@ -13,7 +17,9 @@ export function onProfileInvalidated(hooks: ProfileChangeHooks, bus: DomainBus, 
     if (c.mergedProfileId) invalidate(c.workspaceId, c.mergedProfileId);
   };
   hooks.register(name, async (changes) => changes.forEach(drop));
-  bus.on("profile.changed", drop);
+  bus.on("profile.changed", (c) => {
+    if (!hooked.has(c)) drop(c);
+  });
 }
 
 declare module "../common/bus" {
@@ -48,6 +54,7 @@ export class ProfileChangePublisher {
     const batches = new Map<string, { workspaceId: string; changed: string[]; ids: string[] }>();
     for (const c of changes) {
       const payload = { workspaceId: c.workspaceId, profileId: c.profileId, changed: c.changed, ...(c.mergedProfileId ? { mergedProfileId: c.mergedProfileId } : {}) };
+      hooked.add(payload);
       if (c.mergedProfileId) {
         this.bus.publish("profile.changed", payload);
         continue;

@@ -13,6 +13,8 @@ export class PredictionCache<T> {
   private readonly invalidatedAt = new Map<string, number>();
   /** Computations that started before this epoch are never stored (set when the invalidation log is trimmed). */
   private floor = 0;
+  /** Whether `begin` was called since the floor was last raised (else no computation can be stored over a change). */
+  private begun = false;
 
   constructor(
     private readonly ttlMs = 60_000,
@@ -21,6 +23,7 @@ export class PredictionCache<T> {
 
   /** The current epoch: pass it back to `set`, so a computation overtaken by an invalidation is dropped. */
   begin(): number {
+    this.begun = true;
     return this.epoch;
   }
 
@@ -46,7 +49,8 @@ export class PredictionCache<T> {
   }
 
   invalidate(workspaceId: string, profileId: string): void {
-    this.mark(`${workspaceId}|${profileId}`);
+    // With no computation begun since the floor, every one under way is refused anyway: nothing to record (ingestion calls this per profile).
+    if (this.begun) this.mark(`${workspaceId}|${profileId}`);
     const entries = this.workspaces.get(workspaceId);
     if (entries?.delete(profileId)) this.size--;
   }
@@ -69,6 +73,7 @@ export class PredictionCache<T> {
     if (this.invalidatedAt.size >= 100_000) {
       this.invalidatedAt.clear();
       this.floor = this.epoch;
+      this.begun = false;
     }
     this.invalidatedAt.set(key, this.epoch);
   }

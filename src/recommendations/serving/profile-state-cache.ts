@@ -26,6 +26,8 @@ export class ProfileStateCache {
   private readonly invalidatedAt = new Map<string, number>();
   /** Loads that started at or before this epoch are never stored (set when `invalidatedAt` is trimmed). */
   private floor = 0;
+  /** Whether `begin` was called since the floor was last raised (else no load can be stored over a change). */
+  private begun = false;
 
   constructor(
     private readonly ttlMs = 300_000,
@@ -34,6 +36,7 @@ export class ProfileStateCache {
 
   /** The current epoch: pass it back to `set` so a load overtaken by an invalidation is dropped. */
   begin(): number {
+    this.begun = true;
     return this.epoch;
   }
 
@@ -69,11 +72,14 @@ export class ProfileStateCache {
 
   /** Drops a profile and every merged id that answers through it. */
   invalidate(workspaceId: string, profileId: string): void {
+    // Nothing held and no load begun since the floor (every one under way is refused anyway): nothing to drop or record.
+    if (!this.begun && !this.entries.size && !this.aliases.size) return;
     const key = `${workspaceId}|${profileId}`;
     this.epoch++;
     if (this.invalidatedAt.size >= 100_000) {
       this.invalidatedAt.clear();
       this.floor = this.epoch;
+      this.begun = false;
     }
     this.invalidatedAt.set(key, this.epoch);
     this.drop(key);
@@ -108,6 +114,7 @@ export class ProfileStateCache {
     this.aliases.clear();
     this.epoch++;
     this.floor = this.epoch;
+    this.begun = false;
   }
 }
 
