@@ -112,13 +112,20 @@ export function affectedTraits(events: TraitEvent[]): string[] {
  */
 export async function writeComputed(m: EntityManager, ws: string, rows: ComputedRow[]): Promise<void> {
   if (!rows.length) return;
-  const delta = (r: ComputedRow) => Object.fromEntries([["_state", encodeState(r.c._state as TraitState)], ...r.names.map((k) => [k, r.c[k]])]);
+  const delta = (r: ComputedRow) => {
+    const d: Record<string, unknown> = { _state: encodeState(r.c._state as TraitState) };
+    for (const k of r.names) d[k] = r.c[k];
+    return d;
+  };
   await m.query(
     // updated_at is left alone: it is indexed, and leaving it lets PostgreSQL update in place (HOT).
-    `UPDATE profiles p SET computed = CASE WHEN x.r THEN x.c ELSE p.computed || x.c END, first_seen_at = x.f, last_seen_at = x.l
-     FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, c jsonb, r boolean, f timestamptz, l timestamptz)
+    // The seen columns are read from the traits sent (every fold names firstSeenAt and lastSeenAt), not sent twice;
+    // `r` is sent only for rebuilt rows (absent: merged into the stored value).
+    `UPDATE profiles p SET computed = CASE WHEN x.r THEN x.c ELSE p.computed || x.c END,
+       first_seen_at = (x.c->>'firstSeenAt')::timestamptz, last_seen_at = (x.c->>'lastSeenAt')::timestamptz
+     FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, c jsonb, r boolean)
      WHERE p.workspace_id = $1 AND p.id = x.id`,
-    [ws, JSON.stringify(rows.map((r) => ({ id: r.id, c: r.full ? forStorage(r.c) : delta(r), r: r.full, f: r.f, l: r.l })))],
+    [ws, JSON.stringify(rows.map((r) => (r.full ? { id: r.id, c: forStorage(r.c), r: true } : { id: r.id, c: delta(r) })))],
   );
 }
 

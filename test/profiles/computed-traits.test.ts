@@ -57,6 +57,9 @@ describe("computed traits", () => {
       eventCounts30d: { product_view: 2, add_to_cart: 2, remove_from_cart: 1, refund: 1, email_delivered: 4, email_open: 2, email_click: 1, purchase: 1 },
     });
     expect(c._state).toBeUndefined();
+    // The seen columns follow the folds (the second batch, folded into the stored state, holds the earliest and the latest event).
+    const [seen] = await t.app.runtime.kernel.dataSource.query(`SELECT first_seen_at AS f, last_seen_at AS l FROM profiles WHERE id = $1`, [first[0].profileId]);
+    expect([seen.f.toISOString(), seen.l.toISOString(), c.firstSeenAt, c.lastSeenAt]).toEqual([at(100 * DAY), at(30 * 60_000), at(100 * DAY), at(30 * 60_000)]);
     const nyHour = Number(new Intl.DateTimeFormat("en-US", { hour: "numeric", hourCycle: "h23", timeZone: "America/New_York" }).format(openAt));
     expect(c.preferredSendHour).toBe(nyHour);
     // Engagement: Σ weight · 2^(−age / 14 days), score = 100 · (1 − e^(−raw / 10)).
