@@ -1,3 +1,5 @@
+import { InvalidationLog } from "../../common/invalidation-log";
+
 /**
  * Answers per profile in memory, so a repeat request does no SQL and no model run. An entry is
  * dropped by its profile's own changes (events, traits, consent, merge), by a model activation in
@@ -8,13 +10,7 @@
 export class PredictionCache<T> {
   private readonly workspaces = new Map<string, Map<string, { at: number; value: T }>>();
   private size = 0;
-  /** Invalidation counter, and its value at each profile's / workspace's last invalidation. */
-  private epoch = 0;
-  private readonly invalidatedAt = new Map<string, number>();
-  /** Computations that started before this epoch are never stored (set when the invalidation log is trimmed). */
-  private floor = 0;
-  /** Whether `begin` was called since the floor was last raised (else no computation can be stored over a change). */
-  private begun = false;
+  private readonly log = new InvalidationLog();
 
   constructor(
     private readonly ttlMs = 60_000,
@@ -23,8 +19,7 @@ export class PredictionCache<T> {
 
   /** The current epoch: pass it back to `set`, so a computation overtaken by an invalidation is dropped. */
   begin(): number {
-    this.begun = true;
-    return this.epoch;
+    return this.log.begin();
   }
 
   get(workspaceId: string, profileId: string, now: number): T | undefined {
@@ -44,20 +39,19 @@ export class PredictionCache<T> {
 
   /** Whether the profile or its workspace was invalidated after `startedAt` (from `begin`). */
   changedSince(workspaceId: string, profileId: string, startedAt: number): boolean {
-    if (startedAt < this.floor) return true;
-    return (this.invalidatedAt.get(`${workspaceId}|${profileId}`) ?? -1) > startedAt || (this.invalidatedAt.get(workspaceId) ?? -1) > startedAt;
+    return this.log.changedSince(startedAt, `${workspaceId}|${profileId}`, workspaceId);
   }
 
   invalidate(workspaceId: string, profileId: string): void {
     // With no computation begun since the floor, every one under way is refused anyway: nothing to record (ingestion calls this per profile).
-    if (this.begun) this.mark(`${workspaceId}|${profileId}`);
+    if (this.log.watching) this.log.mark(`${workspaceId}|${profileId}`);
     const entries = this.workspaces.get(workspaceId);
     if (entries?.delete(profileId)) this.size--;
   }
 
   /** Every answer of a workspace (a model was activated there). */
   invalidateWorkspace(workspaceId: string): void {
-    this.mark(workspaceId);
+    this.log.mark(workspaceId);
     this.size -= this.workspaces.get(workspaceId)?.size ?? 0;
     this.workspaces.delete(workspaceId);
   }
@@ -66,15 +60,5 @@ export class PredictionCache<T> {
   clear(): void {
     this.workspaces.clear();
     this.size = 0;
-  }
-
-  private mark(key: string): void {
-    this.epoch++;
-    if (this.invalidatedAt.size >= 100_000) {
-      this.invalidatedAt.clear();
-      this.floor = this.epoch;
-      this.begun = false;
-    }
-    this.invalidatedAt.set(key, this.epoch);
   }
 }

@@ -1,3 +1,4 @@
+import { InvalidationLog } from "../../common/invalidation-log";
 import type { HistoryEvent } from "./filters";
 
 /** What serving reads about one profile before scoring: does it exist, its recent item events, its consent. */
@@ -21,13 +22,7 @@ export class ProfileStateCache {
   private events = 0;
   /** survivor key → requested ids answering through it (only for merged ids). */
   private readonly aliases = new Map<string, Set<string>>();
-  /** Invalidation counter, and the counter value at each profile's last invalidation. */
-  private epoch = 0;
-  private readonly invalidatedAt = new Map<string, number>();
-  /** Loads that started at or before this epoch are never stored (set when `invalidatedAt` is trimmed). */
-  private floor = 0;
-  /** Whether `begin` was called since the floor was last raised (else no load can be stored over a change). */
-  private begun = false;
+  private readonly log = new InvalidationLog();
 
   constructor(
     private readonly ttlMs = 300_000,
@@ -36,8 +31,7 @@ export class ProfileStateCache {
 
   /** The current epoch: pass it back to `set` so a load overtaken by an invalidation is dropped. */
   begin(): number {
-    this.begun = true;
-    return this.epoch;
+    return this.log.begin();
   }
 
   get(workspaceId: string, profileId: string, now = Date.now()): ProfileState | undefined {
@@ -66,22 +60,15 @@ export class ProfileStateCache {
 
   /** Whether any of these profiles was invalidated after `startedAt` (from `begin`): what was loaded since may be stale. */
   changedSince(workspaceId: string, profileIds: string[], startedAt: number): boolean {
-    if (startedAt < this.floor) return true;
-    return profileIds.some((id) => (this.invalidatedAt.get(`${workspaceId}|${id}`) ?? -1) > startedAt);
+    return this.log.changedSince(startedAt, ...profileIds.map((id) => `${workspaceId}|${id}`));
   }
 
   /** Drops a profile and every merged id that answers through it. */
   invalidate(workspaceId: string, profileId: string): void {
     // Nothing held and no load begun since the floor (every one under way is refused anyway): nothing to drop or record.
-    if (!this.begun && !this.entries.size && !this.aliases.size) return;
+    if (!this.log.watching && !this.entries.size && !this.aliases.size) return;
     const key = `${workspaceId}|${profileId}`;
-    this.epoch++;
-    if (this.invalidatedAt.size >= 100_000) {
-      this.invalidatedAt.clear();
-      this.floor = this.epoch;
-      this.begun = false;
-    }
-    this.invalidatedAt.set(key, this.epoch);
+    this.log.mark(key);
     this.drop(key);
     const alias = this.aliases.get(key);
     if (alias) {
@@ -112,9 +99,7 @@ export class ProfileStateCache {
     this.entries.clear();
     this.events = 0;
     this.aliases.clear();
-    this.epoch++;
-    this.floor = this.epoch;
-    this.begun = false;
+    this.log.reset();
   }
 }
 
