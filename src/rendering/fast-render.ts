@@ -283,37 +283,30 @@ export type FastTemplate = (scope: object) => string;
 /** The same, producing the JSON encoding of the string (static text was encoded once, at compile time). */
 export type FastJsonTemplate = (scope: object) => PreEncodedString;
 
-function compileEmit(liquid: Liquid, templates: Template[], json: boolean): Emit | null {
+// Compiles the templates and wraps them in a renderer that finishes the collected parts with `finish`.
+function compileRenderer<T>(liquid: Liquid, templates: Template[], json: boolean, finish: (out: Out) => T): ((scope: object) => T) | null {
+  let emit: Emit;
   try {
-    return compileList(templates, liquid, json);
+    emit = compileList(templates, liquid, json);
   } catch (error) {
     if (error instanceof Unsupported) return null;
     throw error;
   }
+  const options = (liquid as any).options;
+  return (scope) => {
+    const ctx = new Context(scope, options, { sync: true }, { liquid } as never);
+    const out: Out = { parts: [], chars: 0 };
+    emit(ctx, out);
+    return finish(out);
+  };
 }
 
 /** Compiles a parsed template, or returns null when it uses something outside the fast subset. */
 export function compileFast(liquid: Liquid, templates: Template[]): FastTemplate | null {
-  const emit = compileEmit(liquid, templates, false);
-  if (!emit) return null;
-  const options = (liquid as any).options;
-  return (scope) => {
-    const ctx = new Context(scope, options, { sync: true }, { liquid } as never);
-    const out: Out = { parts: [], chars: 0 };
-    emit(ctx, out);
-    return out.parts.join("");
-  };
+  return compileRenderer(liquid, templates, false, (out) => out.parts.join(""));
 }
 
 /** Like compileFast, but renders straight to JSON-encoded output (what an API response sends). */
 export function compileFastJson(liquid: Liquid, templates: Template[]): FastJsonTemplate | null {
-  const emit = compileEmit(liquid, templates, true);
-  if (!emit) return null;
-  const options = (liquid as any).options;
-  return (scope) => {
-    const ctx = new Context(scope, options, { sync: true }, { liquid } as never);
-    const out: Out = { parts: [], chars: 0 };
-    emit(ctx, out);
-    return new PreEncodedString(out.parts, out.chars);
-  };
+  return compileRenderer(liquid, templates, true, (out) => new PreEncodedString(out.parts, out.chars));
 }
