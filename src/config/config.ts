@@ -101,7 +101,7 @@ export const CONFIG_VARIABLES = {
   dbPoolSize: { name: "KINDRED_DB_POOL_SIZE", description: "PostgreSQL connection pool size", default: "10", parse: int(1, 500) },
   publicUrl: { name: "KINDRED_PUBLIC_URL", description: "public base URL of tracking links in rendered emails (default http://localhost:$PORT)", default: undefined, parse: (raw: string) => { if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(raw)) throw new Error("must be an absolute http(s) URL without query"); return raw.replace(/\/+$/, ""); } },
   predictionsRefreshCron: { name: "KINDRED_PREDICTIONS_REFRESH_CRON", description: "cron of the scheduled prediction refresh (scores to computed traits, drift check, retrain activated only if at least as good); empty = off", default: "", parse: cronOrEmpty },
-  maintenanceCron: { name: "KINDRED_MAINTENANCE_CRON", description: "cron of table maintenance: VACUUM/ANALYZE of bloated tables, only when the PostgreSQL server runs with autovacuum off; empty = off", default: "*/5 * * * *", parse: cronOrEmpty },
+  maintenanceCron: { name: "KINDRED_MAINTENANCE_CRON", description: "cron of table maintenance: VACUUM/ANALYZE of bloated tables, only when the PostgreSQL server runs with autovacuum off; empty = off", default: "* * * * *", parse: cronOrEmpty },
   easeMaxItems: { name: "KINDRED_EASE_MAX_ITEMS", description: "largest catalog (items) EASE may be trained on; B is items × items float32 (10,000 items = 400 MB)", default: "10000", parse: int(10, 50_000) },
 } satisfies Record<string, VariableSpec<unknown>>;
 
