@@ -22,6 +22,7 @@ export class PgJobQueue implements JobQueue {
   private readonly definitions = new Map<string, JobDefinition<unknown, unknown>>();
   private readonly running = new Map<string, AbortController>();
   private boss: PgBoss | undefined;
+  private stopping = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -75,7 +76,9 @@ export class PgJobQueue implements JobQueue {
     this.queues.add(kind);
   }
 
+  /** Stops taking jobs; jobs running here are interrupted and queued again for another worker (not cancelled). */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const controller of this.running.values()) controller.abort();
     await this.boss?.stop({ graceful: true, timeout: 10_000, wait: true });
     this.boss = undefined;
@@ -135,10 +138,10 @@ export class PgJobQueue implements JobQueue {
     };
     try {
       const result = await definition.handle(ctx);
-      if (controller.signal.aborted) await this.finish(run, JobStatus.CANCELLED, { message: "cancelled" });
+      if (controller.signal.aborted) await this.interrupted(run);
       else await this.finish(run, JobStatus.SUCCEEDED, { result: result ?? null, progress: 1 });
     } catch (error) {
-      if (controller.signal.aborted) await this.finish(run, JobStatus.CANCELLED, { message: "cancelled" });
+      if (controller.signal.aborted) await this.interrupted(run);
       else {
         this.logger.error({ err: error, jobId: run.id, kind: run.kind }, "job failed");
         const message = error instanceof UserInputError || error instanceof NotFoundError ? error.message : "job failed; see the server log for this job id";
@@ -147,6 +150,16 @@ export class PgJobQueue implements JobQueue {
     } finally {
       this.running.delete(run.id);
     }
+  }
+
+  // Aborted: by the user (cancelled), or by this worker shutting down (queued again, so a deploy does not cancel work).
+  private async interrupted(run: JobRun): Promise<void> {
+    const current = await this.dataSource.getRepository(JobRun).findOne({ where: { id: run.id } });
+    if (!this.stopping || current?.cancelRequestedAt || !this.boss) return this.finish(run, JobStatus.CANCELLED, { message: "cancelled" });
+    await this.dataSource.getRepository(JobRun).update({ id: run.id }, { status: JobStatus.QUEUED, startedAt: null, progress: 0, message: "interrupted by a worker shutdown; queued again" });
+    this.announce(run, JobStatus.QUEUED, 0, "interrupted by a worker shutdown; queued again");
+    const definition = this.definitions.get(run.kind);
+    await this.boss.send(run.kind, { jobRunId: run.id }, { expireInSeconds: definition?.expireInSeconds ?? 3600, retryLimit: 0 });
   }
 
   private async finish(run: JobRun, status: JobStatus, patch: { result?: unknown; error?: string; message?: string; progress?: number }): Promise<void> {

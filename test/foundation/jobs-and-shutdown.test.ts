@@ -1,3 +1,4 @@
+import type { KindredModule } from "../../src/common/kernel";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
 import { fixtureModule } from "../support/fixture-module";
 import { maintainTables } from "../../src/db/table-maintenance";
@@ -66,6 +67,36 @@ describe("background jobs", () => {
     expect(cancel.errors![0].extensions!.code).toBe("NOT_FOUND");
     const list = await t.gql<{ jobs: { edges: { node: { id: string } }[] } }>(`{ jobs(first: 100) { edges { node { id } } } }`, {}, ws.keys.analyst);
     expect(list.data!.jobs.edges.map((e) => e.node.id)).not.toContain(id);
+  });
+
+  it("should queue a running job again, not cancel it, when the worker running it shuts down", async () => {
+    // Only these two apps know the kind, so the first runs it and, once stopped, the second must finish it.
+    const handoff: KindredModule = {
+      name: "test-handoff",
+      entities: [],
+      create(kernel) {
+        kernel.jobs.define<{ steps: number }, { counted: number }>({
+          kind: "test.handoff",
+          async handle(ctx) {
+            let counted = 0;
+            for (; counted < ctx.params.steps && !ctx.signal.aborted; counted++) await new Promise((resolve) => setTimeout(resolve, 25));
+            return { counted };
+          },
+        });
+        return {};
+      },
+    };
+    const first = await startTestApp({ KINDRED_RUN_WORKER: "true" }, [handoff]);
+    const id = await first.app.runtime.kernel.jobs.enqueue("test.handoff", ws.id, { steps: 40 });
+    await waitFor(() => jobQuery(id), (r) => r.data?.job.status === "RUNNING");
+    const second = await startTestApp({ KINDRED_RUN_WORKER: "true" }, [handoff]);
+    try {
+      await first.stop();
+      const done = await waitFor(() => jobQuery(id), (r) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(r.data?.job.status ?? ""));
+      expect(done.data!.job).toMatchObject({ status: "SUCCEEDED", result: { counted: 40 } });
+    } finally {
+      await second.stop();
+    }
   });
 });
 
