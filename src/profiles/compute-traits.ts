@@ -1,4 +1,5 @@
 import { AFFINITY_HALF_LIFE_DAYS, ENGAGEMENT_HALF_LIFE_DAYS, RECENTLY_VIEWED, TOP_CATEGORIES } from "./computed-traits";
+import { BUY, REV, addToBucket, bucketKey, pruneBuckets, windowSums, type Buckets } from "./event-buckets";
 
 /** An event as the computed-trait reducer sees it. */
 export interface TraitEvent {
@@ -28,23 +29,11 @@ export interface TraitState {
   last: number | null;
   lastPurchase: number | null;
   lastPurchaseCategory: string | null;
-  /** Hour index (ms / 1h) → event type key (`bucketKey`) → count, last 48 hours. */
-  hrs: Record<string, Record<string, number>>;
-  /** UTC day index → event type key (`bucketKey`) → count (plus $rev, $buy), last 90 days. */
-  days: Record<string, Record<string, number>>;
+  /** Counts per hour index (ms / 1h) and event type key, last 48 hours (`event-buckets`). */
+  hrs: Buckets;
+  /** Counts per UTC day index and event type key, plus purchases and revenue, last 90 days. */
+  days: Buckets;
 }
-
-/**
- * Built-in event types are kept in the hourly and daily buckets as numeric codes (a fraction of
- * the bytes in the stored state). Numeric strings cannot clash with event type names (they start
- * with a letter) nor with `$buy`/`$rev`. Append only: stored states keep these codes.
- */
-const TYPE_CODES = ["page_view", "product_view", "search", "add_to_cart", "remove_from_cart", "checkout_started", "purchase", "refund", "email_delivered", "email_open", "email_click", "unsubscribe"];
-const CODE_OF: Record<string, string> = Object.fromEntries(TYPE_CODES.map((t, i) => [t, String(i)]));
-/** The bucket key of an event type. */
-export const bucketKey = (type: string): string => CODE_OF[type] ?? type;
-/** The event type of a bucket key. */
-export const bucketType = (key: string): string => (key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57 ? (TYPE_CODES[Number(key)] ?? key) : key);
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -54,7 +43,7 @@ const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** di
 const decay = (ms: number, halfLifeDays: number) => Math.pow(2, -ms / (halfLifeDays * DAY));
 
 export function emptyState(): TraitState {
-  return { at: 0, eng: 0, cat: {}, cart: {}, viewed: [], hours: new Array(24).fill(0), delivered: 0, opens: 0, clicks: 0, purchases: 0, purchaseRevenue: 0, refunds: 0, first: null, last: null, lastPurchase: null, lastPurchaseCategory: null, hrs: {}, days: {} };
+  return { at: 0, eng: 0, cat: {}, cart: {}, viewed: [], hours: new Array(24).fill(0), delivered: 0, opens: 0, clicks: 0, purchases: 0, purchaseRevenue: 0, refunds: 0, first: null, last: null, lastPurchase: null, lastPurchaseCategory: null, hrs: [], days: [] };
 }
 
 const hourFormats = new Map<string, Intl.DateTimeFormat>();
@@ -145,8 +134,25 @@ export function applyEvents(previous: TraitState | undefined, events: TraitEvent
   // Keep state bounded: newest views, strongest categories, windows still open.
   prune(s, nowHour, nowDay);
   s.viewed = dedupeNewest(s.viewed).slice(0, RECENTLY_VIEWED);
-  s.cat = Object.fromEntries(Object.entries(s.cat).sort((a, b) => b[1] - a[1]).slice(0, 20));
+  trimCategories(s.cat, MAX_CATEGORIES);
   return s;
+}
+
+/** Categories kept in the state (the strongest); the exposed top N come from these. */
+const MAX_CATEGORIES = 20;
+
+/** Category weights, strongest first (ties by name, so every path to a state ranks alike). */
+function strongest(cat: Record<string, number>): [string, number][] {
+  return Object.entries(cat).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/**
+ * Drops all but the `max` strongest categories, in place. The object is left alone otherwise:
+ * rebuilding it per fold in a new key order cost more than the rest of the fold.
+ */
+function trimCategories(cat: Record<string, number>, max: number): void {
+  if (Object.keys(cat).length <= max) return;
+  for (const [name] of strongest(cat).slice(max)) delete cat[name];
 }
 
 const STATE_KEYS = Object.keys(emptyState()) as (keyof TraitState)[];
@@ -158,45 +164,17 @@ function isComplete(s: TraitState): boolean {
 function bump(s: TraitState, e: TraitEvent, ms: number, nowHour: number, nowDay: number): void {
   const hour = Math.floor(ms / HOUR), day = Math.floor(ms / DAY);
   const key = bucketKey(e.type);
-  if (hour > nowHour - 48 && hour <= nowHour) {
-    const b = (s.hrs[hour] ??= {});
-    b[key] = (b[key] ?? 0) + 1;
-  }
+  if (hour > nowHour - 48 && hour <= nowHour) addToBucket(s.hrs, hour, key, 1);
   if (day > nowDay - 90 && day <= nowDay) {
-    const b = (s.days[day] ??= {});
-    b[key] = (b[key] ?? 0) + 1;
-    if (e.type === "purchase") b.$buy = (b.$buy ?? 0) + 1;
-    if (e.revenue !== null && (e.type === "purchase" || e.type === "refund")) b.$rev = (b.$rev ?? 0) + e.revenue;
+    addToBucket(s.days, day, key, 1);
+    if (e.type === "purchase") addToBucket(s.days, day, BUY, 1);
+    if (e.revenue !== null && (e.type === "purchase" || e.type === "refund")) addToBucket(s.days, day, REV, e.revenue);
   }
 }
 
 function prune(s: TraitState, nowHour: number, nowDay: number): void {
-  for (const k of Object.keys(s.hrs)) if (Number(k) <= nowHour - 48) delete s.hrs[k];
-  for (const k of Object.keys(s.days)) if (Number(k) <= nowDay - 90) delete s.days[k];
-}
-
-/**
- * Counts per event type over trailing windows of buckets, in one pass: `windows[w]` sums the
- * buckets with index in (now - widths[w], now], keyed by event type. Keys starting with `$`
- * (revenue, purchases) are kept only where `money[w]` is set.
- */
-function windowSums(buckets: Record<string, Record<string, number>>, now: number, widths: number[], money: boolean[]): Record<string, number>[] {
-  const out = widths.map(() => ({}) as Record<string, number>);
-  for (const k in buckets) {
-    const age = now - Number(k);
-    if (age < 0) continue;
-    const b = buckets[k];
-    for (let w = 0; w < widths.length; w++) {
-      if (age >= widths[w]) continue;
-      const sums = out[w];
-      for (const key in b) {
-        if (!money[w] && key.charCodeAt(0) === 36) continue;
-        const type = bucketType(key);
-        sums[type] = (sums[type] ?? 0) + b[key];
-      }
-    }
-  }
-  return out;
+  pruneBuckets(s.hrs, nowHour - 48);
+  pruneBuckets(s.days, nowDay - 90);
 }
 
 function dedupeNewest(viewed: [string, number][]): [string, number][] {
@@ -214,7 +192,7 @@ export function engagementScore(state: TraitState, now: number): number {
 export function computedTraits(state: TraitState, previous: Record<string, unknown>, now: number): Record<string, unknown> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const total = Object.values(state.cat).reduce((a, b) => a + b, 0);
-  const top = Object.entries(state.cat).slice(0, TOP_CATEGORIES);
+  const top = strongest(state.cat).slice(0, TOP_CATEGORIES);
   const cartIds = Object.keys(state.cart);
   const activity = state.hours.reduce((a, b) => a + b, 0);
   const nowHour = Math.floor(now / HOUR), nowDay = Math.floor(now / DAY);

@@ -1,4 +1,5 @@
-import { applyEvents, bucketType, computedTraits, type TraitEvent, type TraitState } from "./compute-traits";
+import { applyEvents, computedTraits, type TraitEvent, type TraitState } from "./compute-traits";
+import { bucketName, type Buckets } from "./event-buckets";
 import { decodeState, encodeState } from "./trait-state-codec";
 
 const DAY = 86_400_000;
@@ -20,11 +21,27 @@ describe("stored trait state", () => {
     expect(encodeState(state).length).toBeLessThan(JSON.stringify(state).length * 0.75);
   });
 
+  /** Triples as the earlier stored objects: bucket index → key → count, keys named by `key`. */
+  const keyed = (buckets: Buckets, key: (k: number | string) => string) => {
+    const out: Record<string, Record<string, number>> = {};
+    for (let i = 0; i < buckets.length; i += 3) (out[String(buckets[i])] ??= {})[key(buckets[i + 1])] = buckets[i + 2] as number;
+    return out;
+  };
+
+  /** A state with its bucket triples in one order (the earlier forms keep no order). */
+  const sorted = (s: TraitState | undefined) => {
+    const order = (b: Buckets) => {
+      const triples: Buckets[] = [];
+      for (let i = 0; i < b.length; i += 3) triples.push(b.slice(i, i + 3));
+      return triples.sort((x, y) => String(x.slice(0, 2)).localeCompare(String(y.slice(0, 2)))).flat();
+    };
+    return s && { ...s, hrs: order(s.hrs), days: order(s.days) };
+  };
+
   it("should still read states written as a plain object with type names (string or object) and fold them alike", () => {
-    const named = (buckets: TraitState["hrs"]) => Object.fromEntries(Object.entries(buckets).map(([i, b]) => [i, Object.fromEntries(Object.entries(b).map(([k, n]) => [bucketType(k), n]))]));
-    const legacy = { ...structuredClone(state), hrs: named(state.hrs), days: named(state.days) };
+    const legacy = { ...structuredClone(state), hrs: keyed(state.hrs, bucketName), days: keyed(state.days, bucketName) };
     expect(JSON.stringify(legacy.days)).toContain("purchase");
-    expect(decodeState(JSON.stringify(legacy))).toEqual(state);
+    expect(sorted(decodeState(JSON.stringify(legacy)))).toEqual(sorted(state));
     for (const old of [JSON.stringify(legacy), legacy]) {
       const more = [ev("email_click", 0.05)];
       const a = computedTraits(applyEvents(decodeState(old), more, cat, undefined, now), {}, now);
@@ -32,5 +49,15 @@ describe("stored trait state", () => {
       expect(a).toEqual(b);
     }
     expect(decodeState(undefined)).toBeUndefined();
+  });
+
+  it("should still read version 2 (buckets as objects keyed by index and type code)", () => {
+    const code = (k: number | string) => (k === -1 ? "$buy" : k === -2 ? "$rev" : String(k));
+    const v2 = JSON.parse(encodeState(state)) as unknown[];
+    v2[0] = 2;
+    v2[17] = keyed(state.hrs, code);
+    v2[18] = keyed(state.days, code);
+    expect(JSON.stringify(v2[18])).toContain('"$rev"');
+    expect(sorted(decodeState(JSON.stringify(v2)))).toEqual(sorted(state));
   });
 });
