@@ -46,9 +46,12 @@ export function survivorOf(redirect: Map<string, string>, id: string): string {
 export async function lockProfiles(m: EntityManager, ws: string, ids: string[]): Promise<{ live: Map<string, ProfileLock>; redirect: Map<string, string> }> {
   return following(ids, async (next) => {
     const rows: (ProfileLock & { merged_into_id: string | null; status: ConsentStatus | null; occurred_at: Date | null })[] = await m.query(
-      `SELECT p.id, p.computed->>'_state' AS state, p.traits->>'timezone' AS tz, p.merged_into_id, c.status, c.occurred_at FROM profiles p
+      // Joined to the unnested ids, each row is one primary-key probe. Written as \`id = ANY(…)\` the
+      // planner may AND a bitmap of every workspace row in (it did with stale statistics: 2× slower).
+      `SELECT p.id, p.computed->>'_state' AS state, p.traits->>'timezone' AS tz, p.merged_into_id, c.status, c.occurred_at
+       FROM unnest($2::uuid[]) AS k(id) JOIN profiles p ON p.id = k.id
        LEFT JOIN consents c ON c.workspace_id = p.workspace_id AND c.profile_id = p.id AND c.purpose = 'analytics'
-       WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[]) ORDER BY p.id FOR NO KEY UPDATE OF p`,
+       WHERE p.workspace_id = $1 ORDER BY p.id FOR NO KEY UPDATE OF p`,
       [ws, next],
     );
     for (const r of rows) r.analytics = isAllowed(ConsentPurpose.ANALYTICS, r.status ? { status: r.status, occurredAt: r.occurred_at! } : null);
