@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { Client, type PoolClient } from "pg";
 import type { BenchSuite } from "./run";
 import { startBenchServer } from "./support/bench-server";
@@ -49,6 +49,35 @@ function serverMemory(pid: number): { peak: number; now: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { peak: Math.round(kb("VmHWM") / 1024), now: Math.round(kb("VmRSS") / 1024) };
+}
+
+const TICKS_PER_S = 100;
+
+/** CPU seconds used so far by a process (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds of the local PostgreSQL processes (server, backends, WAL writer, checkpointer),
+ * when the database runs on this machine; other databases' work on the same server counts too.
+ */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 /** The floor: COPY of the same rows into a plain scratch table shaped like events. */
@@ -109,6 +138,7 @@ export const suite: BenchSuite = {
       const warm = next;
       accepted = 0;
       let midRss = 0;
+      const cpuBefore = { server: cpuSeconds(pid), db: postgresCpuSeconds() };
       const started = Date.now();
       const deadline = started + maxSeconds * 1000;
       const worker = async () => {
@@ -126,6 +156,10 @@ export const suite: BenchSuite = {
       clearInterval(ticker);
       const seconds = (Date.now() - started) / 1000;
       const sent = next - warm;
+      // CPU per 1,000 events: steadier than the rate on a shared 2-core machine.
+      const perThousand = (cpu: number) => Math.round((cpu * 1e7) / sent) / 10;
+      const serverCpu = perThousand(cpuSeconds(pid) - cpuBefore.server);
+      const dbCpu = perThousand(postgresCpuSeconds() - cpuBefore.db);
       const memory = serverMemory(pid);
       log(`measuring the COPY floor with ${sample.length.toLocaleString()} of the same rows`);
       const copyRate = await copyFloor(server.databaseUrl, sample);
@@ -135,6 +169,8 @@ export const suite: BenchSuite = {
         copy_rows_per_s: copyRate,
         ratio_to_copy: Number((eventsPerS / copyRate).toFixed(3)),
         peak_rss_mb: memory.peak,
+        server_cpu_ms_per_1k_events: serverCpu,
+        db_cpu_ms_per_1k_events: dbCpu,
         rss_mid_mb: midRss,
         rss_end_mb: memory.now,
         events: sent,
