@@ -27,6 +27,20 @@ describe("computed traits reducer", () => {
     expect(c.cartAbandonedSince).toBe(new Date(now - DAY).toISOString());
   });
 
+  it("should count the last 24 hours alike whether folded then or rebuilt later, keeping no hourly bucket the window cannot reach", () => {
+    const HOUR = 3_600_000;
+    const hoursAgo = (h: number) => ev("page_view", h / 24);
+    const first = [hoursAgo(40), hoursAgo(30), hoursAgo(20), hoursAgo(2)];
+    const later = now + 10 * HOUR;
+    const folded = applyEvents(applyEvents(undefined, first, cat, undefined, now), [ev("page_view", -9 / 24)], cat, undefined, later);
+    const rebuilt = applyEvents(undefined, [...first, ev("page_view", -9 / 24)], cat, undefined, later);
+    // At `later` the 24-hour window holds the events 2 h and −9 h from `now` (the one 20 h before `now` is 30 h old).
+    expect(computedTraits(folded, {}, later).eventCounts1d).toEqual({ page_view: 2 });
+    expect(computedTraits(rebuilt, {}, later).eventCounts1d).toEqual({ page_view: 2 });
+    const hours = new Set(folded.hrs.filter((_, i) => i % 3 === 0));
+    expect(Math.min(...[...hours].map(Number))).toBeGreaterThan(Math.floor(later / HOUR) - 25);
+  });
+
   it("should drop events older than the windows from the window counts", () => {
     const c = computedTraits(applyEvents(undefined, [ev("page_view", 0.1), ev("page_view", 3), ev("page_view", 20), ev("page_view", 200)], cat, undefined, now), {}, now);
     expect([c.eventCounts1d, c.eventCounts7d, c.eventCounts30d]).toEqual([{ page_view: 1 }, { page_view: 2 }, { page_view: 3 }]);

@@ -29,13 +29,19 @@ export interface TraitState {
   last: number | null;
   lastPurchase: number | null;
   lastPurchaseCategory: string | null;
-  /** Counts per hour index (ms / 1h) and event type key, last 48 hours (`event-buckets`). */
+  /** Counts per hour index (ms / 1h) and event type key, last `HOURS_KEPT` hours (`event-buckets`). */
   hrs: Buckets;
   /** Counts per UTC day index and event type key, plus purchases and revenue, last 90 days. */
   days: Buckets;
 }
 
 const DAY = 86_400_000;
+/**
+ * Hourly buckets kept: the 24-hour window (`eventCounts1d`) never reads older ones again, plus one
+ * hour for a later fold whose clock reads slightly earlier (group transactions take their
+ * requests' latest time). It was 48: half the hourly buckets were dead weight in every write.
+ */
+const HOURS_KEPT = 25;
 const HOUR = 3_600_000;
 export const ENGAGEMENT_WEIGHTS: Record<string, number> = { page_view: 0.5, product_view: 1, search: 1, add_to_cart: 2, checkout_started: 3, purchase: 5, email_open: 1, email_click: 3 };
 export const AFFINITY_WEIGHTS: Record<string, number> = { product_view: 1, add_to_cart: 3, purchase: 5, email_click: 1 };
@@ -164,7 +170,7 @@ function isComplete(s: TraitState): boolean {
 function bump(s: TraitState, e: TraitEvent, ms: number, nowHour: number, nowDay: number): void {
   const hour = Math.floor(ms / HOUR), day = Math.floor(ms / DAY);
   const key = bucketKey(e.type);
-  if (hour > nowHour - 48 && hour <= nowHour) addToBucket(s.hrs, hour, key, 1);
+  if (hour > nowHour - HOURS_KEPT && hour <= nowHour) addToBucket(s.hrs, hour, key, 1);
   if (day > nowDay - 90 && day <= nowDay) {
     addToBucket(s.days, day, key, 1);
     if (e.type === "purchase") addToBucket(s.days, day, BUY, 1);
@@ -173,7 +179,7 @@ function bump(s: TraitState, e: TraitEvent, ms: number, nowHour: number, nowDay:
 }
 
 function prune(s: TraitState, nowHour: number, nowDay: number): void {
-  pruneBuckets(s.hrs, nowHour - 48);
+  pruneBuckets(s.hrs, nowHour - HOURS_KEPT);
   pruneBuckets(s.days, nowDay - 90);
 }
 
