@@ -17,15 +17,18 @@ const CODE_OF = new Map(TYPE_CODES.map((t, i) => [t, i]));
 export const BUY = -1;
 /** Purchase and refund revenue per bucket (exposed as `$rev`). */
 export const REV = -2;
-const MONEY_NAMES = new Map<number, string>([[BUY, "$buy"], [REV, "$rev"]]);
+
+/** Slots of the per-window sums: built-in codes, then `BUY` and `REV`. */
+const SLOTS = TYPE_CODES.length + 2;
+const slotOf = (key: number): number => (key >= 0 ? key : TYPE_CODES.length - 1 - key);
+const SLOT_NAMES = [...TYPE_CODES, "$buy", "$rev"];
 
 /** The bucket key of an event type. */
 export const bucketKey = (type: string): number | string => CODE_OF.get(type) ?? type;
 
 /** The name a bucket key is exposed under: the event type, or `$buy` / `$rev`. */
 export function bucketName(key: number | string): string {
-  if (typeof key === "string") return key;
-  return key < 0 ? (MONEY_NAMES.get(key) ?? String(key)) : (TYPE_CODES[key] ?? String(key));
+  return typeof key === "string" ? key : (SLOT_NAMES[slotOf(key)] ?? String(key));
 }
 
 /** Adds `amount` to one (bucket, key) count; recent buckets sit at the end, so the scan starts there. */
@@ -54,11 +57,6 @@ export function pruneBuckets(buckets: Buckets, oldest: number): Buckets {
   buckets.length = kept;
   return buckets;
 }
-
-/** Slots of the per-window sums: built-in codes, then `BUY` and `REV`. */
-const SLOTS = TYPE_CODES.length + 2;
-const slotOf = (key: number): number => (key >= 0 ? key : TYPE_CODES.length - 1 - key);
-const SLOT_NAMES = [...TYPE_CODES, "$buy", "$rev"];
 
 /**
  * Sums per exposed name over trailing windows, in one pass: `windows[w]` sums the buckets with

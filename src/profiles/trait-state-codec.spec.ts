@@ -52,7 +52,7 @@ describe("stored trait state", () => {
   });
 
   it("should still read version 2 (buckets as objects keyed by index and type code)", () => {
-    const code = (k: number | string) => (k === -1 ? "$buy" : k === -2 ? "$rev" : String(k));
+    const code = (k: number | string) => (typeof k === "number" && k < 0 ? bucketName(k) : String(k));
     const v2 = JSON.parse(encodeState(state)) as unknown[];
     v2[0] = 2;
     v2[17] = keyed(state.hrs, code);
