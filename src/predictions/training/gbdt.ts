@@ -33,6 +33,10 @@ export interface GbdtOptions {
   minGain?: number;
   /** Share of rows sampled per tree (seeded). */
   subsample?: number;
+  /** Share of features each tree may split on (seeded; xgboost's colsample_bytree: ⌊share · features⌋, at least 1). */
+  colsampleByTree?: number;
+  /** Share of the tree's features each node may split on (seeded; xgboost's colsample_bynode). */
+  colsampleByNode?: number;
   seed?: number;
   /** Early stopping on a validation set: stop after this many trees without improvement. */
   validation?: { x: number[][]; y: ArrayLike<number>; patience?: number };
@@ -51,6 +55,18 @@ export function binEdges(x: number[][], feature: number, maxBins: number): numbe
   // Below the first quantile there may still be a smaller distinct value worth a split.
   if (edges.length === 0 && values.length > 0 && values[0] !== values[values.length - 1]) edges.push(values[0]);
   return edges;
+}
+
+/** `k` distinct indices drawn from `from` (partial Fisher–Yates; the order is the draw order). */
+function sampleFeatures(from: number[], share: number, random: () => number): number[] {
+  if (share >= 1) return from;
+  const pool = [...from];
+  const k = Math.max(1, Math.floor(share * pool.length));
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, k).sort((a, b) => a - b);
 }
 
 function binOf(edges: number[], v: number): number {
@@ -78,7 +94,10 @@ export function trainGbdt(x: number[][], y: ArrayLike<number>, features: string[
   const minChildHessian = options.minChildHessian ?? 1;
   const minGain = options.minGain ?? 0;
   const subsample = options.subsample ?? 0.8;
+  const colsampleByTree = options.colsampleByTree ?? 1;
+  const colsampleByNode = options.colsampleByNode ?? 1;
   const random = seededRandom(options.seed ?? 42);
+  const allFeatures = features.map((_, j) => j);
 
   const edges = features.map((_, j) => binEdges(x, j, maxBins));
   const bins = new Uint8Array(n * d);
@@ -108,7 +127,9 @@ export function trainGbdt(x: number[][], y: ArrayLike<number>, features: string[
     }
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (subsample >= 1 || random() < subsample) rows.push(i);
-    const tree = growTree(rows, { bins, n, d, edges, grad, hess, lambda, minChildHessian, minGain, maxDepth, lr, gains });
+    const treeFeatures = sampleFeatures(allFeatures, colsampleByTree, random);
+    const nodeFeatures = () => sampleFeatures(treeFeatures, colsampleByNode, random);
+    const tree = growTree(rows, { bins, n, edges, grad, hess, lambda, minChildHessian, minGain, maxDepth, lr, gains, nodeFeatures });
     trees.push(tree);
     for (let i = 0; i < n; i++) raw[i] += leafValue(tree, x[i]);
     if (validation && validRaw) {
@@ -132,7 +153,6 @@ export function trainGbdt(x: number[][], y: ArrayLike<number>, features: string[
 interface GrowContext {
   bins: Uint8Array;
   n: number;
-  d: number;
   edges: number[][];
   grad: Float64Array;
   hess: Float64Array;
@@ -142,6 +162,8 @@ interface GrowContext {
   maxDepth: number;
   lr: number;
   gains: number[];
+  /** The features this node may split on (all of them, or a seeded sample). */
+  nodeFeatures: () => number[];
 }
 
 function growTree(rootRows: number[], c: GrowContext): TreeNode[] {
@@ -159,7 +181,7 @@ function growTree(rootRows: number[], c: GrowContext): TreeNode[] {
     if (depth >= c.maxDepth || h < 2 * c.minChildHessian) return index;
     let best = { gain: c.minGain, feature: -1, bin: -1 };
     const parent = score(g, h);
-    for (let j = 0; j < c.d; j++) {
+    for (const j of c.nodeFeatures()) {
       const nb = c.edges[j].length + 1;
       if (nb < 2) continue;
       const hg = new Float64Array(nb);

@@ -88,4 +88,24 @@ describe("gradient-boosted trees", () => {
     const b = trainGbdt(train.x, train.y, ["a", "b", "c"], { trees: 10, seed: 3 });
     expect(a).toEqual(b);
   });
+
+  it("should split each tree only on its sampled features when columns are sampled per tree", () => {
+    const random = seededRandom(11);
+    const x = Array.from({ length: 600 }, () => Array.from({ length: 10 }, () => random()));
+    const y = x.map((r) => (r[0] + r[3] + r[7] > 1.5 ? 1 : 0));
+    const names = x[0].map((_, j) => `f${j}`);
+    const model = trainGbdt(x, y, names, { trees: 30, maxDepth: 3, colsampleByTree: 0.3, colsampleByNode: 0.5, seed: 5 });
+    const used = model.trees.map((t) => new Set(t.filter((n) => !n.leaf).map((n) => n.feature)));
+    // ⌊0.3 · 10⌋ = 3 features per tree; across trees, more than 3 are used.
+    for (const features of used) expect(features.size).toBeLessThanOrEqual(3);
+    expect(new Set(used.flatMap((s) => [...s])).size).toBeGreaterThan(3);
+    expect(trainGbdt(x, y, names, { trees: 30, maxDepth: 3, colsampleByTree: 0.3, colsampleByNode: 0.5, seed: 5 })).toEqual(model);
+  });
+
+  it("should train the same model as without sampling when the column shares are 1", () => {
+    const train = xorData(500, 9);
+    const a = trainGbdt(train.x, train.y, ["a", "b", "c"], { trees: 10, seed: 3 });
+    const b = trainGbdt(train.x, train.y, ["a", "b", "c"], { trees: 10, seed: 3, colsampleByTree: 1, colsampleByNode: 1 });
+    expect(b).toEqual(a);
+  });
 });
