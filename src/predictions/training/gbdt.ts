@@ -57,7 +57,7 @@ export function binEdges(x: number[][], feature: number, maxBins: number): numbe
   return edges;
 }
 
-/** `k` distinct indices drawn from `from` (partial Fisher–Yates; the order is the draw order). */
+/** ⌊share · n⌋ (at least 1) distinct entries of `from`, drawn by a partial Fisher–Yates shuffle, in ascending order. */
 function sampleFeatures(from: number[], share: number, random: () => number): number[] {
   if (share >= 1) return from;
   const pool = [...from];
