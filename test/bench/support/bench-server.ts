@@ -19,7 +19,10 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Uses DATABASE_URL (a fresh scratch database on that server) or an embedded PostgreSQL. */
+/**
+ * Uses DATABASE_URL (a fresh scratch database on that server) or an embedded PostgreSQL.
+ * `KINDRED_BENCH_KEEP_DB=1` keeps the scratch database afterwards (its name goes to stderr) for inspection.
+ */
 export async function benchDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
   const given = process.env.DATABASE_URL;
   if (!given) {
@@ -39,6 +42,7 @@ export async function benchDatabase(): Promise<{ url: string; stop: () => Promis
   return {
     url: url.toString(),
     stop: async () => {
+      if (process.env.KINDRED_BENCH_KEEP_DB === "1") return void process.stderr.write(`kept bench database ${name}\n`);
       const c = new Client({ connectionString: given });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
