@@ -52,5 +52,7 @@ describe("import of MovieLens 100K", () => {
       process.stdout.write = write;
     }
     expect(JSON.parse(out.join(""))).toMatchObject({ rows: 5000, accepted: 0, duplicate: 5000, rejected: 0 });
-  });
+    // 100,000 events through the full ingestion path: 6–10 s alone, 26 s in a CI run beside CPU-heavy suites.
+    // Its speed is the benchmarks' business; here only the counts are judged.
+  }, 180_000);
 });
