@@ -139,7 +139,10 @@ export async function updateComputed(
   now: number,
   fresh = false,
 ): Promise<Map<string, string[]>> {
-  const rows = [...byProfile(events)].map(([id, evs]) => foldComputed(id, profiles.get(id), evs, categories, now, fresh));
+  const groups = byProfile(events);
+  // A rebuild covers every profile given: one without events left gets the traits of no events.
+  if (fresh) for (const id of profiles.keys()) if (!groups.has(id)) groups.set(id, []);
+  const rows = [...groups].map(([id, evs]) => foldComputed(id, profiles.get(id), evs, categories, now, fresh));
   await writeComputed(m, ws, rows);
   return new Map(rows.map((r) => [r.id, r.names]));
 }

@@ -2,6 +2,7 @@ import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-
 import { EVENT_INGESTION } from "../../src/events/events.module";
 import { CATALOG } from "../../src/catalog/catalog.module";
 import { updateRfm } from "../../src/profiles/rfm";
+import { recomputeFromEvents } from "../../src/events/trait-updater";
 
 const HOUR = 3_600_000, DAY = 24 * HOUR;
 
@@ -91,5 +92,15 @@ describe("computed traits", () => {
       expect([c.rfmRecency, c.rfmFrequency, c.rfmMonetary]).toEqual([k, k, k]);
       expect(c.rfmSegment).toBe(`R${k}F${k}M${k}`);
     }
+  });
+
+  it("should reset a profile's computed traits when a rebuild finds none of its events left", async () => {
+    const [r] = await ingest([{ messageId: "gone-1", type: "purchase", userId: "gone", occurredAt: new Date(Date.now() - HOUR).toISOString(), properties: { orderId: "g1", currency: "EUR", lineItems: [{ itemId: "i1", quantity: 1, price: 50 }] } }]);
+    expect(await computedOf(r.profileId!)).toMatchObject({ purchaseCount: 1, revenue: 50 });
+    await t.app.runtime.kernel.dataSource.transaction(async (m) => {
+      await m.query(`DELETE FROM events WHERE id = $1`, [r.eventId]);
+      await recomputeFromEvents(m, ws.id, [r.profileId!], Date.now());
+    });
+    expect(await computedOf(r.profileId!)).toMatchObject({ purchaseCount: 0, revenue: 0, firstSeenAt: null, lastSeenAt: null, eventCounts30d: {} });
   });
 });
