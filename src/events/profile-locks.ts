@@ -52,7 +52,7 @@ export async function lockProfiles(m: EntityManager, ws: string, ids: string[]):
       // locked in that order (no deadlocks between batches).
       `SELECT p.* FROM unnest($2::uuid[]) WITH ORDINALITY AS k(id, n)
        CROSS JOIN LATERAL (
-         SELECT p.id, p.computed->>'_state' AS state, p.traits->>'timezone' AS tz, p.merged_into_id, c.status, c.occurred_at
+         SELECT p.id, p.trait_state AS state, p.traits->>'timezone' AS tz, p.merged_into_id, c.status, c.occurred_at
          FROM profiles p LEFT JOIN consents c ON c.workspace_id = p.workspace_id AND c.profile_id = p.id AND c.purpose = 'analytics'
          WHERE p.id = k.id AND p.workspace_id = $1 FOR NO KEY UPDATE OF p) p
        ORDER BY k.n`,

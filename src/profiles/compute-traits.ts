@@ -11,7 +11,7 @@ export interface TraitEvent {
   revenue: number | null;
 }
 
-/** Incremental state kept in `computed._state` (not exposed through the API). */
+/** Incremental state kept in `profiles.trait_state` (`trait-state-codec`; not exposed through the API). */
 export interface TraitState {
   at: number; // reference time (ms) of the decayed sums
   eng: number;
@@ -194,7 +194,7 @@ export function engagementScore(state: TraitState, now: number): number {
   return Math.round(100 * (1 - Math.exp(-raw / 10)));
 }
 
-/** The exposed computed traits (plus `_state`) from the state and the windowed figures. */
+/** The exposed computed traits from the state and the windowed figures. */
 export function computedTraits(state: TraitState, previous: Record<string, unknown>, now: number): Record<string, unknown> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const total = Object.values(state.cat).reduce((a, b) => a + b, 0);
@@ -229,7 +229,6 @@ export function computedTraits(state: TraitState, previous: Record<string, unkno
     eventCounts1d: h24,
     eventCounts7d: d7,
     eventCounts30d: d30,
-    _state: state,
   };
 }
 

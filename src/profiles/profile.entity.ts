@@ -26,6 +26,10 @@ export class Profile {
   @Column({ type: "jsonb", default: {} })
   computed!: Record<string, unknown>;
 
+  /** The incremental state computed traits are folded from (`trait-state-codec`); read only by folding. */
+  @Column({ type: "bytea", nullable: true, select: false })
+  traitState!: Buffer | null;
+
   @Field({ description: "True once the profile has a known identifier (userId or email)" })
   @Column({ type: "boolean", default: false })
   known!: boolean;

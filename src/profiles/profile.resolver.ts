@@ -112,8 +112,7 @@ export class ProfileResolver {
 
   @FieldResolver(() => GraphQLJSONObject, { description: "Computed traits (see README: computed traits)" })
   computed(@Root() profile: Profile): Record<string, unknown> {
-    const { _state: _hidden, ...visible } = profile.computed ?? {};
-    return visible;
+    return profile.computed ?? {};
   }
 
   @FieldResolver(() => [ProfileIdentifier])

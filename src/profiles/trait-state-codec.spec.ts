@@ -1,63 +1,53 @@
-import { applyEvents, computedTraits, type TraitEvent, type TraitState } from "./compute-traits";
-import { bucketName, type Buckets } from "./event-buckets";
+import { applyEvents, type TraitEvent, type TraitState } from "./compute-traits";
 import { decodeState, encodeState } from "./trait-state-codec";
 
 const DAY = 86_400_000;
 const now = Date.parse("2026-06-10T12:00:00Z");
 const ev = (type: string, daysAgo: number, extra: Partial<TraitEvent> = {}): TraitEvent => ({ type, occurredAt: new Date(now - daysAgo * DAY), properties: {}, context: {}, itemIds: [], revenue: null, ...extra });
-const cat = (id: string) => ({ a: "A", b: "B" })[id];
+const cat = (id: string) => ({ a: "Shoes", b: "Bücher — Äpfel 🍎", [`long-${"x".repeat(60)}`]: `Category ${"é".repeat(80)}` })[id];
 
-describe("stored trait state", () => {
-  const events = [ev("purchase", 3, { itemIds: ["a"], revenue: 10 }), ev("product_view", 1, { itemIds: ["b"] }), ev("email_open", 0.2), ev("add_to_cart", 0.5, { itemIds: ["b"] }), ev("refund", 0.1, { revenue: -4 }), ev("rating", 0.01), ev("page_view", 40)];
+describe("stored trait state (binary, version 4)", () => {
+  const long = `long-${"x".repeat(60)}`;
+  const events = [
+    ev("purchase", 3, { itemIds: ["a"], revenue: 10.1 }),
+    ev("product_view", 1, { itemIds: ["b"] }),
+    ev("product_view", 0.3, { itemIds: [long] }),
+    ev("email_open", 0.2),
+    ev("add_to_cart", 0.5, { itemIds: ["b", "ß-ü"] }),
+    ev("refund", 0.1, { revenue: -4.25 }),
+    ev("rating", 0.01),
+    ev("page_view", 40),
+  ];
   const state = applyEvents(undefined, events, cat, undefined, now);
 
-  it("should read back exactly what was written, custom event types included", () => {
+  it("should read back exactly what was written: floats, unicode and long strings, custom event types", () => {
+    expect(state.hrs.some((k) => k === "rating")).toBe(true);
+    expect(Object.keys(state.cat)).toContain(cat(long));
     expect(decodeState(encodeState(state))).toEqual(state);
+  });
+
+  it("should read back an empty state, and nothing for a profile never folded", () => {
     const empty = applyEvents(undefined, [], cat, undefined, now);
     expect(decodeState(encodeState(empty))).toEqual(empty);
+    expect(decodeState(null)).toBeUndefined();
   });
 
-  it("should be smaller than the plain object", () => {
-    expect(encodeState(state).length).toBeLessThan(JSON.stringify(state).length * 0.75);
+  it("should keep times that are not whole milliseconds, and any reference time", () => {
+    const odd: TraitState = { ...structuredClone(state), at: 1.5, first: -3, last: 1e15 + 0.5, cart: { x: 0.25 }, viewed: [["v", -1e12]], lastPurchase: null };
+    expect(decodeState(encodeState(odd))).toEqual(odd);
   });
 
-  /** Triples as the earlier stored objects: bucket index → key → count, keys named by `key`. */
-  const keyed = (buckets: Buckets, key: (k: number | string) => string) => {
-    const out: Record<string, Record<string, number>> = {};
-    for (let i = 0; i < buckets.length; i += 3) (out[String(buckets[i])] ??= {})[key(buckets[i + 1])] = buckets[i + 2] as number;
-    return out;
-  };
-
-  /** A state with its bucket triples in one order (the earlier forms keep no order). */
-  const sorted = (s: TraitState | undefined) => {
-    const order = (b: Buckets) => {
-      const triples: Buckets[] = [];
-      for (let i = 0; i < b.length; i += 3) triples.push(b.slice(i, i + 3));
-      return triples.sort((x, y) => String(x.slice(0, 2)).localeCompare(String(y.slice(0, 2)))).flat();
-    };
-    return s && { ...s, hrs: order(s.hrs), days: order(s.days) };
-  };
-
-  it("should still read states written as a plain object with type names (string or object) and fold them alike", () => {
-    const legacy = { ...structuredClone(state), hrs: keyed(state.hrs, bucketName), days: keyed(state.days, bucketName) };
-    expect(JSON.stringify(legacy.days)).toContain("purchase");
-    expect(sorted(decodeState(JSON.stringify(legacy)))).toEqual(sorted(state));
-    for (const old of [JSON.stringify(legacy), legacy]) {
-      const more = [ev("email_click", 0.05)];
-      const a = computedTraits(applyEvents(decodeState(old), more, cat, undefined, now), {}, now);
-      const b = computedTraits(applyEvents(decodeState(encodeState(state)), more, cat, undefined, now), {}, now);
-      expect(a).toEqual(b);
-    }
-    expect(decodeState(undefined)).toBeUndefined();
+  it("should take well under half the bytes of the plain JSON state on a busy day's profile", () => {
+    const types = ["page_view", "product_view", "add_to_cart", "purchase", "email_delivered", "email_open"];
+    const busy = Array.from({ length: 50 }, (_, i) => ev(types[i % types.length], (i * 7919) % 1000 / 1000, { itemIds: i % 3 ? [`sku-${(i * 37) % 1000}`] : [], revenue: types[i % types.length] === "purchase" ? 19.99 : null }));
+    const s = applyEvents(undefined, busy, (id) => `cat-${Number(id.slice(4)) % 20}`, "Europe/Berlin", now);
+    expect(s.hrs.length).toBeGreaterThan(60);
+    expect(encodeState(s).length).toBeLessThan(JSON.stringify(s).length * 0.45);
   });
 
-  it("should still read version 2 (buckets as objects keyed by index and type code)", () => {
-    const code = (k: number | string) => (typeof k === "number" && k < 0 ? bucketName(k) : String(k));
-    const v2 = JSON.parse(encodeState(state)) as unknown[];
-    v2[0] = 2;
-    v2[17] = keyed(state.hrs, code);
-    v2[18] = keyed(state.days, code);
-    expect(JSON.stringify(v2[18])).toContain('"$rev"');
-    expect(sorted(decodeState(JSON.stringify(v2)))).toEqual(sorted(state));
+  it("should refuse bytes it does not know instead of misreading them", () => {
+    const bytes = encodeState(state);
+    expect(() => decodeState(Buffer.from([9, ...bytes.subarray(1)]))).toThrow(/version/);
+    expect(() => decodeState(bytes.subarray(0, bytes.length - 2))).toThrow(/corrupt/);
   });
 });

@@ -1,32 +1,99 @@
 import type { TraitState } from "./compute-traits";
-import { bucketsFromKeyed, type Buckets } from "./event-buckets";
-
-type KeyedBuckets = Record<string, Record<string, number>>;
+import type { Buckets } from "./event-buckets";
+import { StateReader, StateWriter } from "./trait-state-binary";
 
 /**
- * The state as stored in `computed._state`: a JSON string of a positional array (no field names,
- * event counts as flat `[bucket, type code, count]` triples, views flattened) — a fraction of the
- * bytes of the plain object, and quick to parse, fold and rewrite per profile.
- * Version 3; version 2 (buckets as objects keyed by index) and the plain object are still read.
+ * The trait state as stored in `profiles.trait_state` (bytea): positional binary, version 4.
+ * Times are integer offsets back from the state's reference time `at`, bucket indices offsets
+ * back from its hour or day, so most numbers take one to four bytes; decayed sums and revenue
+ * stay float64, so a state reads back bit for bit. About a third of the bytes of the JSON form
+ * (version 3, `trait-state-json`), and several times quicker to read and write.
  */
-export function encodeState(s: TraitState): string {
-  const viewed: (string | number)[] = [];
-  for (const [id, ms] of s.viewed) viewed.push(id, ms);
-  const hours = s.hours.some((h) => h !== 0) ? s.hours : 0;
-  return JSON.stringify([3, s.at, s.eng, s.cat, s.cart, viewed, hours, s.delivered, s.opens, s.clicks, s.purchases, s.purchaseRevenue, s.refunds, s.first, s.last, s.lastPurchase, s.lastPurchaseCategory, s.hrs, s.days]);
+const VERSION = 4;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+const writer = new StateWriter();
+
+function writeBuckets(w: StateWriter, buckets: Buckets, base: number): void {
+  w.varint(buckets.length / 3);
+  for (let i = 0; i < buckets.length; i += 3) {
+    w.offset(base, buckets[i] as number);
+    w.value(buckets[i + 1]);
+    w.num(buckets[i + 2] as number);
+  }
 }
 
-/** Reads a stored state: this compact form (version 3 or 2), the earlier object as a JSON string, or as an object. */
-export function decodeState(stored: unknown): TraitState | undefined {
-  const value = typeof stored === "string" ? (JSON.parse(stored) as unknown) : stored;
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) {
-    const old = value as Omit<TraitState, "hrs" | "days"> & { hrs: KeyedBuckets; days: KeyedBuckets };
-    return { ...old, hrs: bucketsFromKeyed(old.hrs), days: bucketsFromKeyed(old.days) };
+function readBuckets(r: StateReader, base: number): Buckets {
+  const n = r.varint();
+  const out: Buckets = new Array<number | string>(n * 3);
+  for (let i = 0; i < n * 3; i += 3) {
+    out[i] = r.offset(base)!;
+    out[i + 1] = r.value()!;
+    out[i + 2] = r.num()!;
   }
-  const [version, at, eng, cat, cart, flat, hours, delivered, opens, clicks, purchases, purchaseRevenue, refunds, first, last, lastPurchase, lastPurchaseCategory, hrs, days] = value as [number, number, number, Record<string, number>, Record<string, number>, (string | number)[], number[] | 0, number, number, number, number, number, number, number | null, number | null, number | null, string | null, Buckets | KeyedBuckets, Buckets | KeyedBuckets];
+  return out;
+}
+
+export function encodeState(s: TraitState): Buffer {
+  const w = writer.reset();
+  const at = s.at;
+  w.byte(VERSION);
+  w.num(at);
+  w.num(s.eng);
+  const cats = Object.keys(s.cat);
+  w.varint(cats.length);
+  for (const c of cats) {
+    w.str(c);
+    w.num(s.cat[c]);
+  }
+  const cart = Object.keys(s.cart);
+  w.varint(cart.length);
+  for (const id of cart) {
+    w.str(id);
+    w.offset(at, s.cart[id]);
+  }
+  w.varint(s.viewed.length);
+  for (const [id, ms] of s.viewed) {
+    w.str(id);
+    w.offset(at, ms);
+  }
+  const hours = s.hours.some((h) => h !== 0);
+  w.byte(hours ? 1 : 0);
+  if (hours) for (const h of s.hours) w.num(h);
+  for (const v of [s.delivered, s.opens, s.clicks, s.purchases, s.purchaseRevenue, s.refunds]) w.num(v);
+  for (const t of [s.first, s.last, s.lastPurchase]) w.offset(at, t);
+  if (s.lastPurchaseCategory === null) w.byte(0);
+  else {
+    w.byte(1);
+    w.str(s.lastPurchaseCategory);
+  }
+  writeBuckets(w, s.hrs, Math.floor(at / HOUR));
+  writeBuckets(w, s.days, Math.floor(at / DAY));
+  return w.finish();
+}
+
+/** Reads a stored state (null when the profile was never folded). */
+export function decodeState(stored: Buffer | null | undefined): TraitState | undefined {
+  if (!stored) return undefined;
+  const r = new StateReader(stored);
+  const version = r.byte();
+  if (version !== VERSION) throw new RangeError(`trait state: unknown version ${version}`);
+  const at = r.num()!;
+  const eng = r.num()!;
+  const cat: Record<string, number> = {};
+  for (let n = r.varint(); n > 0; n--) cat[r.str()] = r.num()!;
+  const cart: Record<string, number> = {};
+  for (let n = r.varint(); n > 0; n--) cart[r.str()] = r.offset(at)!;
   const viewed: [string, number][] = [];
-  for (let i = 0; i < flat.length; i += 2) viewed.push([flat[i] as string, flat[i + 1] as number]);
-  const buckets = (b: Buckets | KeyedBuckets): Buckets => (version >= 3 ? (b as Buckets) : bucketsFromKeyed(b as KeyedBuckets));
-  return { at, eng, cat, cart, viewed, hours: hours === 0 ? new Array<number>(24).fill(0) : hours, delivered, opens, clicks, purchases, purchaseRevenue, refunds, first, last, lastPurchase, lastPurchaseCategory, hrs: buckets(hrs), days: buckets(days) };
+  for (let n = r.varint(); n > 0; n--) viewed.push([r.str(), r.offset(at)!]);
+  const hours = new Array<number>(24).fill(0);
+  if (r.byte() === 1) for (let h = 0; h < 24; h++) hours[h] = r.num()!;
+  const [delivered, opens, clicks, purchases, purchaseRevenue, refunds] = [r.num()!, r.num()!, r.num()!, r.num()!, r.num()!, r.num()!];
+  const [first, last, lastPurchase] = [r.offset(at), r.offset(at), r.offset(at)];
+  const lastPurchaseCategory = r.byte() === 1 ? r.str() : null;
+  const hrs = readBuckets(r, Math.floor(at / HOUR));
+  const days = readBuckets(r, Math.floor(at / DAY));
+  r.end();
+  return { at, eng, cat, cart, viewed, hours, delivered, opens, clicks, purchases, purchaseRevenue, refunds, first, last, lastPurchase, lastPurchaseCategory, hrs, days };
 }

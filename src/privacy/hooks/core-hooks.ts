@@ -10,7 +10,7 @@ const profiles: PrivacyHook = {
   tables: ["profiles", "profile_merges"],
   async export(s, m) {
     const rows = await m.query(
-      `SELECT id, traits, computed - '_state' AS computed, known, merged_into_id AS "mergedIntoId", first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt", created_at AS "createdAt", updated_at AS "updatedAt"
+      `SELECT id, traits, computed, known, merged_into_id AS "mergedIntoId", first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt", created_at AS "createdAt", updated_at AS "updatedAt"
        FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY (id = $3) DESC, created_at`,
       [s.workspaceId, s.profileIds, s.profileIds[0]],
     );
