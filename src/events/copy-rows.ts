@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import type { PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { EntityManager } from "typeorm";
+import { isoString } from "../common/iso-time";
 
 /** A value COPY can carry: text, number, boolean, date, null, string list (text[]) or JSON (jsonb). */
 export type CopyValue = string | number | boolean | Date | null | undefined | string[] | Record<string, unknown>;
@@ -13,7 +14,7 @@ const arrayLiteral = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/\\/g, "\
 /** One value in COPY text format. */
 export function copyField(v: CopyValue): string {
   if (v === null || v === undefined) return "\\N";
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return isoString(v.getTime());
   if (Array.isArray(v)) return escapeText(arrayLiteral(v));
   if (typeof v === "object") return escapeText(JSON.stringify(v));
   return escapeText(String(v));

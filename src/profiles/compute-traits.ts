@@ -1,5 +1,6 @@
 import { AFFINITY_HALF_LIFE_DAYS, ENGAGEMENT_HALF_LIFE_DAYS, RECENTLY_VIEWED, TOP_CATEGORIES } from "./computed-traits";
 import { BUY, REV, addToBucket, bucketKey, pruneBuckets, windowSums, type Buckets } from "./event-buckets";
+import { isoString } from "../common/iso-time";
 
 /** An event as the computed-trait reducer sees it. */
 export interface TraitEvent {
@@ -196,7 +197,7 @@ export function engagementScore(state: TraitState, now: number): number {
 
 /** The exposed computed traits from the state and the windowed figures. */
 export function computedTraits(state: TraitState, previous: Record<string, unknown>, now: number): Record<string, unknown> {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const iso = (ms: number | null) => (ms === null ? null : isoString(ms));
   const total = Object.values(state.cat).reduce((a, b) => a + b, 0);
   const top = strongest(state.cat).slice(0, TOP_CATEGORIES);
   const cartIds = Object.keys(state.cart);
