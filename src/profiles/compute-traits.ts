@@ -16,8 +16,10 @@ export interface TraitEvent {
 export interface TraitState {
   at: number; // reference time (ms) of the decayed sums
   eng: number;
-  cat: Record<string, number>;
-  cart: Record<string, number>;
+  /** Category → decayed affinity weight (a Map: per-profile key orders would each need their own object shape). */
+  cat: Map<string, number>;
+  /** Item id → when it was last added to the open cart (ms), in the order added. */
+  cart: Map<string, number>;
   viewed: [string, number][];
   hours: number[];
   delivered: number;
@@ -50,7 +52,7 @@ const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** di
 const decay = (ms: number, halfLifeDays: number) => Math.pow(2, -ms / (halfLifeDays * DAY));
 
 export function emptyState(): TraitState {
-  return { at: 0, eng: 0, cat: {}, cart: {}, viewed: [], hours: new Array(24).fill(0), delivered: 0, opens: 0, clicks: 0, purchases: 0, purchaseRevenue: 0, refunds: 0, first: null, last: null, lastPurchase: null, lastPurchaseCategory: null, hrs: [], days: [] };
+  return { at: 0, eng: 0, cat: new Map(), cart: new Map(), viewed: [], hours: new Array(24).fill(0), delivered: 0, opens: 0, clicks: 0, purchases: 0, purchaseRevenue: 0, refunds: 0, first: null, last: null, lastPurchase: null, lastPurchaseCategory: null, hrs: [], days: [] };
 }
 
 const hourFormats = new Map<string, Intl.DateTimeFormat>();
@@ -75,7 +77,7 @@ function rebase(state: TraitState, to: number): void {
   const gap = to - state.at;
   state.eng *= decay(gap, ENGAGEMENT_HALF_LIFE_DAYS);
   const f = decay(gap, AFFINITY_HALF_LIFE_DAYS);
-  for (const k of Object.keys(state.cat)) state.cat[k] *= f;
+  for (const [k, v] of state.cat) state.cat.set(k, v * f);
   state.at = to;
 }
 
@@ -101,22 +103,22 @@ export function applyEvents(previous: TraitState | undefined, events: TraitEvent
     if (weight) {
       const cats = e.itemIds.map(categoryOf).filter((c): c is string => Boolean(c));
       if (e.type === "product_view" && typeof e.properties.category === "string" && !cats.length) cats.push(e.properties.category);
-      for (const c of cats) s.cat[c] = (s.cat[c] ?? 0) + weight * decay(age, AFFINITY_HALF_LIFE_DAYS);
+      for (const c of cats) s.cat.set(c, (s.cat.get(c) ?? 0) + weight * decay(age, AFFINITY_HALF_LIFE_DAYS));
     }
     switch (e.type) {
       case "product_view":
         for (const id of e.itemIds) s.viewed.push([id, ms]);
         break;
       case "add_to_cart":
-        for (const id of e.itemIds) s.cart[id] = Math.max(s.cart[id] ?? 0, ms);
+        for (const id of e.itemIds) s.cart.set(id, Math.max(s.cart.get(id) ?? 0, ms));
         break;
       case "remove_from_cart":
-        for (const id of e.itemIds) if ((s.cart[id] ?? 0) <= ms) delete s.cart[id];
+        for (const id of e.itemIds) if ((s.cart.get(id) ?? 0) <= ms) s.cart.delete(id);
         break;
       case "purchase":
         s.purchases++;
         s.purchaseRevenue += e.revenue ?? 0;
-        for (const id of e.itemIds) if ((s.cart[id] ?? 0) <= ms) delete s.cart[id];
+        for (const id of e.itemIds) if ((s.cart.get(id) ?? 0) <= ms) s.cart.delete(id);
         if (s.lastPurchase === null || ms >= s.lastPurchase) {
           s.lastPurchase = ms;
           s.lastPurchaseCategory = e.itemIds.map(categoryOf).find(Boolean) ?? null;
@@ -149,17 +151,17 @@ export function applyEvents(previous: TraitState | undefined, events: TraitEvent
 const MAX_CATEGORIES = 20;
 
 /** Category weights, strongest first (ties by name, so every path to a state ranks alike). */
-function strongest(cat: Record<string, number>): [string, number][] {
-  return Object.entries(cat).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+function strongest(cat: Map<string, number>): [string, number][] {
+  return [...cat].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
 /**
  * Drops all but the `max` strongest categories, in place. The object is left alone otherwise:
  * rebuilding it per fold in a new key order cost more than the rest of the fold.
  */
-function trimCategories(cat: Record<string, number>, max: number): void {
-  if (Object.keys(cat).length <= max) return;
-  for (const [name] of strongest(cat).slice(max)) delete cat[name];
+function trimCategories(cat: Map<string, number>, max: number): void {
+  if (cat.size <= max) return;
+  for (const [name] of strongest(cat).slice(max)) cat.delete(name);
 }
 
 const STATE_KEYS = Object.keys(emptyState()) as (keyof TraitState)[];
@@ -198,9 +200,10 @@ export function engagementScore(state: TraitState, now: number): number {
 /** The exposed computed traits from the state and the windowed figures. */
 export function computedTraits(state: TraitState, previous: Record<string, unknown>, now: number): Record<string, unknown> {
   const iso = (ms: number | null) => (ms === null ? null : isoString(ms));
-  const total = Object.values(state.cat).reduce((a, b) => a + b, 0);
+  let total = 0;
+  for (const v of state.cat.values()) total += v;
   const top = strongest(state.cat).slice(0, TOP_CATEGORIES);
-  const cartIds = Object.keys(state.cart);
+  const cartIds = [...state.cart.keys()];
   const activity = state.hours.reduce((a, b) => a + b, 0);
   const nowHour = Math.floor(now / HOUR), nowDay = Math.floor(now / DAY);
   const [d7, d30, d90] = windowSums(state.days, nowDay, [7, 30, 90], [false, false, true]);
@@ -221,7 +224,7 @@ export function computedTraits(state: TraitState, previous: Record<string, unkno
     topCategories: top.map(([c]) => c),
     lastPurchaseCategory: state.lastPurchaseCategory,
     openCart: cartIds,
-    cartAbandonedSince: cartIds.length ? iso(Math.max(...Object.values(state.cart))) : null,
+    cartAbandonedSince: cartIds.length ? iso(Math.max(...state.cart.values())) : null,
     recentlyViewed: state.viewed.map(([id]) => id),
     preferredSendHour: activity ? state.hours.indexOf(Math.max(...state.hours)) : null,
     emailsDelivered: state.delivered,

@@ -41,17 +41,15 @@ export function encodeState(s: TraitState): Buffer {
   w.byte(VERSION);
   w.num(at);
   w.num(s.eng);
-  const cats = Object.keys(s.cat);
-  w.varint(cats.length);
-  for (const c of cats) {
+  w.varint(s.cat.size);
+  for (const [c, weight] of s.cat) {
     w.str(c);
-    w.num(s.cat[c]);
+    w.num(weight);
   }
-  const cart = Object.keys(s.cart);
-  w.varint(cart.length);
-  for (const id of cart) {
+  w.varint(s.cart.size);
+  for (const [id, ms] of s.cart) {
     w.str(id);
-    w.offset(at, s.cart[id]);
+    w.offset(at, ms);
   }
   w.varint(s.viewed.length);
   for (const [id, ms] of s.viewed) {
@@ -81,10 +79,10 @@ export function decodeState(stored: Buffer | null | undefined): TraitState | und
   if (version !== VERSION) throw new RangeError(`trait state: unknown version ${version}`);
   const at = r.num()!;
   const eng = r.num()!;
-  const cat: Record<string, number> = {};
-  for (let n = r.varint(); n > 0; n--) cat[r.str()] = r.num()!;
-  const cart: Record<string, number> = {};
-  for (let n = r.varint(); n > 0; n--) cart[r.str()] = r.offset(at)!;
+  const cat = new Map<string, number>();
+  for (let n = r.varint(); n > 0; n--) cat.set(r.str(), r.num()!);
+  const cart = new Map<string, number>();
+  for (let n = r.varint(); n > 0; n--) cart.set(r.str(), r.offset(at)!);
   const viewed: [string, number][] = [];
   for (let n = r.varint(); n > 0; n--) viewed.push([r.str(), r.offset(at)!]);
   const hours = new Array<number>(24).fill(0);

@@ -11,7 +11,7 @@ const cat = (id: string) => ({ a: "A", b: "B" })[id];
 function version3(s: TraitState): string {
   const viewed = s.viewed.flat();
   const hours = s.hours.some((h) => h !== 0) ? s.hours : 0;
-  return JSON.stringify([3, s.at, s.eng, s.cat, s.cart, viewed, hours, s.delivered, s.opens, s.clicks, s.purchases, s.purchaseRevenue, s.refunds, s.first, s.last, s.lastPurchase, s.lastPurchaseCategory, s.hrs, s.days]);
+  return JSON.stringify([3, s.at, s.eng, Object.fromEntries(s.cat), Object.fromEntries(s.cart), viewed, hours, s.delivered, s.opens, s.clicks, s.purchases, s.purchaseRevenue, s.refunds, s.first, s.last, s.lastPurchase, s.lastPurchaseCategory, s.hrs, s.days]);
 }
 
 describe("trait state stored as JSON (before version 4)", () => {
@@ -43,7 +43,7 @@ describe("trait state stored as JSON (before version 4)", () => {
   });
 
   it("should read the plain object with type names (string or object) and fold it alike", () => {
-    const legacy = { ...structuredClone(state), hrs: keyed(state.hrs, bucketName), days: keyed(state.days, bucketName) };
+    const legacy = { ...structuredClone(state), cat: Object.fromEntries(state.cat), cart: Object.fromEntries(state.cart), hrs: keyed(state.hrs, bucketName), days: keyed(state.days, bucketName) };
     expect(JSON.stringify(legacy.days)).toContain("purchase");
     expect(sorted(decodeJsonState(JSON.stringify(legacy)))).toEqual(sorted(state));
     for (const old of [JSON.stringify(legacy), legacy]) {

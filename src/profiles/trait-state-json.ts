@@ -2,6 +2,10 @@ import type { TraitState } from "./compute-traits";
 import { bucketsFromKeyed, type Buckets } from "./event-buckets";
 
 type KeyedBuckets = Record<string, Record<string, number>>;
+type Weights = Record<string, number>;
+
+/** A stored object of weights or times as the Map the state keeps. */
+const asMap = (o: Weights): Map<string, number> => new Map(Object.entries(o));
 
 /**
  * The state as stored before version 4 (`trait-state-codec`), in `computed._state`: a JSON string
@@ -12,12 +16,13 @@ export function decodeJsonState(stored: unknown): TraitState | undefined {
   const value = typeof stored === "string" ? (JSON.parse(stored) as unknown) : stored;
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) {
-    const old = value as Omit<TraitState, "hrs" | "days"> & { hrs: KeyedBuckets; days: KeyedBuckets };
-    return { ...old, hrs: bucketsFromKeyed(old.hrs), days: bucketsFromKeyed(old.days) };
+    const old = value as Omit<TraitState, "hrs" | "days" | "cat" | "cart"> & { hrs: KeyedBuckets; days: KeyedBuckets; cat?: Weights; cart?: Weights };
+    // A field missing from an early state stays missing: folding fills it from an empty state.
+    return { ...old, ...(old.cat && { cat: asMap(old.cat) }), ...(old.cart && { cart: asMap(old.cart) }), hrs: bucketsFromKeyed(old.hrs), days: bucketsFromKeyed(old.days) } as TraitState;
   }
-  const [version, at, eng, cat, cart, flat, hours, delivered, opens, clicks, purchases, purchaseRevenue, refunds, first, last, lastPurchase, lastPurchaseCategory, hrs, days] = value as [number, number, number, Record<string, number>, Record<string, number>, (string | number)[], number[] | 0, number, number, number, number, number, number, number | null, number | null, number | null, string | null, Buckets | KeyedBuckets, Buckets | KeyedBuckets];
+  const [version, at, eng, cat, cart, flat, hours, delivered, opens, clicks, purchases, purchaseRevenue, refunds, first, last, lastPurchase, lastPurchaseCategory, hrs, days] = value as [number, number, number, Weights, Weights, (string | number)[], number[] | 0, number, number, number, number, number, number, number | null, number | null, number | null, string | null, Buckets | KeyedBuckets, Buckets | KeyedBuckets];
   const viewed: [string, number][] = [];
   for (let i = 0; i < flat.length; i += 2) viewed.push([flat[i] as string, flat[i + 1] as number]);
   const buckets = (b: Buckets | KeyedBuckets): Buckets => (version >= 3 ? (b as Buckets) : bucketsFromKeyed(b as KeyedBuckets));
-  return { at, eng, cat, cart, viewed, hours: hours === 0 ? new Array<number>(24).fill(0) : hours, delivered, opens, clicks, purchases, purchaseRevenue, refunds, first, last, lastPurchase, lastPurchaseCategory, hrs: buckets(hrs), days: buckets(days) };
+  return { at, eng, cat: asMap(cat), cart: asMap(cart), viewed, hours: hours === 0 ? new Array<number>(24).fill(0) : hours, delivered, opens, clicks, purchases, purchaseRevenue, refunds, first, last, lastPurchase, lastPurchaseCategory, hrs: buckets(hrs), days: buckets(days) };
 }

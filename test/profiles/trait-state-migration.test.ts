@@ -26,7 +26,7 @@ describe("moving trait states out of computed (migration)", () => {
       const state = decodeState(before.trait_state)!;
       expect(state.purchases).toBe(1);
       // The row as version 3 wrote it: the state as a JSON string of a positional array inside computed.
-      const v3 = JSON.stringify([3, state.at, state.eng, state.cat, state.cart, state.viewed.flat(), state.hours.some((h) => h) ? state.hours : 0, state.delivered, state.opens, state.clicks, state.purchases, state.purchaseRevenue, state.refunds, state.first, state.last, state.lastPurchase, state.lastPurchaseCategory, state.hrs, state.days]);
+      const v3 = JSON.stringify([3, state.at, state.eng, Object.fromEntries(state.cat), Object.fromEntries(state.cart), state.viewed.flat(), state.hours.some((h) => h) ? state.hours : 0, state.delivered, state.opens, state.clicks, state.purchases, state.purchaseRevenue, state.refunds, state.first, state.last, state.lastPurchase, state.lastPurchaseCategory, state.hrs, state.days]);
       await runner.query(`ALTER TABLE profiles DROP COLUMN trait_state`);
       await runner.query(`UPDATE profiles SET computed = computed || jsonb_build_object('_state', $2::text) WHERE id = $1`, [r.profileId, v3]);
 
