@@ -28,14 +28,17 @@ describe("trait names a fold reports", () => {
       const previous = computedTraits(structuredClone(before), {}, now);
       const arriving = Array.from({ length: 1 + Math.floor(random() * 3) }, () => randomEvent(random));
       const row = foldComputed("p", { id: "p", state: encodeState(before), tz: null }, arriving, categories, now);
-      const actual = changedTraits(previous, row.c);
+      const actual = changedTraits(previous, computedTraits(structuredClone(row.state), {}, now));
       expect(row.names).toEqual(expect.arrayContaining(actual));
+      // The traits written are exactly those named, with the values a full computation gives.
+      const full = computedTraits(structuredClone(row.state), {}, now);
+      for (const name of row.names) expect(row.c[name]).toEqual(full[name]);
     }
   });
 
   it("should name every trait on a profile's first fold and fewer on later ones", () => {
     const first = foldComputed("p", { id: "p", state: null, tz: null }, [randomEvent(rng(1))], categories, now);
     expect(first.names.length).toBe(Object.keys(first.c).length);
-    expect(affectedTraits([{ type: "page_view", occurredAt: new Date(now), properties: {}, context: {}, itemIds: [], revenue: null }])).not.toContain("purchaseCount");
+    expect(affectedTraits([{ type: "page_view", occurredAt: new Date(now), properties: {}, context: {}, itemIds: [], revenue: null }]).names).not.toContain("purchaseCount");
   });
 });

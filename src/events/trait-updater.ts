@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { applyEvents, computedTraits, type TraitEvent, type TraitState } from "../profiles/compute-traits";
 import { COMPUTED_TRAITS } from "../profiles/computed-traits";
-import { decodeState, encodeState } from "../profiles/trait-state-codec";
+import { decodeState, encodeStateBase64 } from "../profiles/trait-state-codec";
 
 /**
  * A profile row as the updater needs it: its stored trait state (`trait_state`, null when never
@@ -52,9 +52,10 @@ export function foldComputed(id: string, profile: LockedProfile | undefined, eve
   const previous = fresh ? {} : (profile?.computed ?? {});
   const stored = fresh ? undefined : decodeState(profile?.state);
   const state = applyEvents(stored, events, (item) => categories.get(item) ?? undefined, profile?.tz ?? undefined, now, true);
-  const c = computedTraits(state, previous, now);
   // A first fold (or a rebuild) writes every trait; later ones the traits these events can change.
-  const names = stored ? affectedTraits(events) : Object.keys(c);
+  const affected = stored ? affectedTraits(events) : undefined;
+  const c = computedTraits(state, previous, now, affected?.set);
+  const names = affected?.names ?? Object.keys(c);
   return { id, c, state, f: c.firstSeenAt as string | null, l: c.lastSeenAt as string | null, names, full: fresh };
 }
 
@@ -74,21 +75,22 @@ const AFFECTED_BY: Record<string, string[]> = {
   email_open: [...EMAIL, "preferredSendHour"],
   email_click: [...EMAIL, "preferredSendHour", ...AFFINITY],
 };
-const affectedCache = new Map<string, string[]>();
+const affectedCache = new Map<string, { names: string[]; set: ReadonlySet<string> }>();
 
 /**
  * A superset of the computed traits folding `events` into a stored state can change (written,
  * and named to hooks), from their types alone — so folding needs only the stored state, not the
  * stored trait values to compare with.
  */
-export function affectedTraits(events: TraitEvent[]): string[] {
+export function affectedTraits(events: TraitEvent[]): { names: string[]; set: ReadonlySet<string> } {
   const types = [...new Set(events.map((e) => (AFFECTED_BY[e.type] ? e.type : "")))].sort().join(",");
-  let names = affectedCache.get(types);
-  if (!names) {
-    names = [...new Set([...ALWAYS, ...types.split(",").flatMap((t) => AFFECTED_BY[t] ?? [])])];
-    affectedCache.set(types, names);
+  let affected = affectedCache.get(types);
+  if (!affected) {
+    const names = [...new Set([...ALWAYS, ...types.split(",").flatMap((t) => AFFECTED_BY[t] ?? [])])];
+    affected = { names, set: new Set(names) };
+    affectedCache.set(types, affected);
   }
-  return names;
+  return affected;
 }
 
 /**
@@ -104,7 +106,7 @@ export async function writeComputed(m: EntityManager, ws: string, rows: Computed
     for (const k of r.names) d[k] = r.c[k];
     return d;
   };
-  const state = (r: ComputedRow) => encodeState(r.state).toString("base64");
+  const state = (r: ComputedRow) => encodeStateBase64(r.state);
   await m.query(
     // updated_at is left alone: it is indexed, and leaving it lets PostgreSQL update in place (HOT).
     // The seen columns are read from the traits sent (every fold names firstSeenAt and lastSeenAt), not sent twice;
@@ -175,7 +177,7 @@ export async function refreshComputed(m: EntityManager, ws: string | null, now: 
     if (!rows.length) return total;
     const out = rows.map((r) => {
       const state = applyEvents(decodeState(r.state), [], () => undefined, undefined, now);
-      return { id: r.id, c: computedTraits(state, r.computed, now), s: encodeState(state).toString("base64") };
+      return { id: r.id, c: computedTraits(state, r.computed, now), s: encodeStateBase64(state) };
     });
     await m.query(`UPDATE profiles p SET computed = x.c, trait_state = decode(x.s, 'base64') FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, c jsonb, s text) WHERE p.id = x.id`, [JSON.stringify(out)]);
     total += rows.length;

@@ -197,22 +197,21 @@ export function engagementScore(state: TraitState, now: number): number {
   return Math.round(100 * (1 - Math.exp(-raw / 10)));
 }
 
-/** The exposed computed traits from the state and the windowed figures. */
-export function computedTraits(state: TraitState, previous: Record<string, unknown>, now: number): Record<string, unknown> {
+/**
+ * The exposed computed traits from the state and the windowed figures. With `only`, the costlier
+ * groups (categories, cart, recently viewed, send hour, last purchase) are left out unless one of
+ * their traits is named — folding writes just the traits its events can change.
+ */
+export function computedTraits(state: TraitState, previous: Record<string, unknown>, now: number, only?: ReadonlySet<string>): Record<string, unknown> {
+  const want = (a: string, b?: string) => !only || only.has(a) || (b !== undefined && only.has(b));
   const iso = (ms: number | null) => (ms === null ? null : isoString(ms));
-  let total = 0;
-  for (const v of state.cat.values()) total += v;
-  const top = strongest(state.cat).slice(0, TOP_CATEGORIES);
-  const cartIds = [...state.cart.keys()];
-  const activity = state.hours.reduce((a, b) => a + b, 0);
   const nowHour = Math.floor(now / HOUR), nowDay = Math.floor(now / DAY);
   const [d7, d30, d90] = windowSums(state.days, nowDay, [7, 30, 90], [false, false, true]);
   const [h24] = windowSums(state.hrs, nowHour, [24], [false]);
-  return {
+  const traits: Record<string, unknown> = {
     ...pickRfm(previous),
     firstSeenAt: iso(state.first),
     lastSeenAt: iso(state.last),
-    lastPurchaseAt: iso(state.lastPurchase),
     recencyDays: state.lastPurchase === null ? null : Math.max(0, Math.floor((now - state.lastPurchase) / DAY)),
     purchaseCount: state.purchases,
     purchaseCount90d: d90.$buy ?? 0,
@@ -220,13 +219,7 @@ export function computedTraits(state: TraitState, previous: Record<string, unkno
     revenue90d: round(d90.$rev ?? 0, 2),
     averageOrderValue: state.purchases ? round(state.purchaseRevenue / state.purchases, 2) : null,
     engagementScore: engagementScore(state, now),
-    categoryAffinity: Object.fromEntries(top.map(([c, v]) => [c, total ? round(v / total) : 0])),
-    topCategories: top.map(([c]) => c),
     lastPurchaseCategory: state.lastPurchaseCategory,
-    openCart: cartIds,
-    cartAbandonedSince: cartIds.length ? iso(Math.max(...state.cart.values())) : null,
-    recentlyViewed: state.viewed.map(([id]) => id),
-    preferredSendHour: activity ? state.hours.indexOf(Math.max(...state.hours)) : null,
     emailsDelivered: state.delivered,
     emailOpenRate: state.delivered ? round(Math.min(1, state.opens / state.delivered)) : null,
     emailClickRate: state.delivered ? round(Math.min(1, state.clicks / state.delivered)) : null,
@@ -234,6 +227,24 @@ export function computedTraits(state: TraitState, previous: Record<string, unkno
     eventCounts7d: d7,
     eventCounts30d: d30,
   };
+  if (want("lastPurchaseAt")) traits.lastPurchaseAt = iso(state.lastPurchase);
+  if (want("categoryAffinity", "topCategories")) {
+    let total = 0;
+    for (const v of state.cat.values()) total += v;
+    const top = strongest(state.cat).slice(0, TOP_CATEGORIES);
+    traits.categoryAffinity = Object.fromEntries(top.map(([c, v]) => [c, total ? round(v / total) : 0]));
+    traits.topCategories = top.map(([c]) => c);
+  }
+  if (want("openCart", "cartAbandonedSince")) {
+    traits.openCart = [...state.cart.keys()];
+    traits.cartAbandonedSince = state.cart.size ? iso(Math.max(...state.cart.values())) : null;
+  }
+  if (want("recentlyViewed")) traits.recentlyViewed = state.viewed.map(([id]) => id);
+  if (want("preferredSendHour")) {
+    const activity = state.hours.reduce((a, b) => a + b, 0);
+    traits.preferredSendHour = activity ? state.hours.indexOf(Math.max(...state.hours)) : null;
+  }
+  return traits;
 }
 
 function pickRfm(previous: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { applyEvents, type TraitEvent, type TraitState } from "./compute-traits";
-import { decodeState, encodeState } from "./trait-state-codec";
+import { decodeState, encodeState, encodeStateBase64 } from "./trait-state-codec";
 
 const DAY = 86_400_000;
 const now = Date.parse("2026-06-10T12:00:00Z");
@@ -24,6 +24,7 @@ describe("stored trait state (binary, version 4)", () => {
     expect(state.hrs.some((k) => k === "rating")).toBe(true);
     expect([...state.cat.keys()]).toContain(cat(long));
     expect(decodeState(encodeState(state))).toEqual(state);
+    expect(decodeState(Buffer.from(encodeStateBase64(state), "base64"))).toEqual(state);
   });
 
   it("should read back an empty state, and nothing for a profile never folded", () => {

@@ -36,6 +36,15 @@ function readBuckets(r: StateReader, base: number): Buckets {
 }
 
 export function encodeState(s: TraitState): Buffer {
+  return write(s).finish();
+}
+
+/** `encodeState` as base64, the form states travel in inside JSON parameters. */
+export function encodeStateBase64(s: TraitState): string {
+  return write(s).base64();
+}
+
+function write(s: TraitState): StateWriter {
   const w = writer.reset();
   const at = s.at;
   w.byte(VERSION);
@@ -68,7 +77,7 @@ export function encodeState(s: TraitState): Buffer {
   }
   writeBuckets(w, s.hrs, Math.floor(at / HOUR));
   writeBuckets(w, s.days, Math.floor(at / DAY));
-  return w.finish();
+  return w;
 }
 
 /** Reads a stored state (null when the profile was never folded). */
