@@ -53,26 +53,30 @@ function serverMemory(pid: number): { peak: number; now: number } {
 
 const TICKS_PER_S = 100;
 
-/** CPU seconds used so far by a process (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds used so far by a process (user + system), from /proc; with `children`, also that of
+ * its children that have ended (PostgreSQL backends closed by the pool during a run count there).
+ */
+function cpuSeconds(pid: number, children = false): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+    return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) / TICKS_PER_S;
   } catch {
     return 0;
   }
 }
 
 /**
- * CPU seconds of the local PostgreSQL processes (server, backends, WAL writer, checkpointer),
- * when the database runs on this machine; other databases' work on the same server counts too.
+ * CPU seconds of the local PostgreSQL processes (server, backends, WAL writer, checkpointer) and of
+ * the backends that ended meanwhile (counted in the postmaster's children time), when the database
+ * runs on this machine; other databases' work on the same server counts too.
  */
 function postgresCpuSeconds(): number {
   let total = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry), true);
     } catch {
       // gone meanwhile
     }
