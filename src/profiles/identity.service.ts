@@ -152,10 +152,13 @@ export class IdentityService {
     if (!keys.length) return new Map();
     // One primary-key probe per identifier (LIMIT 1 keeps the lateral a nested loop): a plain
     // join with an unnest of pairs hash-joins the workspace's identifiers when statistics are thin.
+    // A merge moves the losers' identifiers to the survivor in the transaction that marks them
+    // merged, so an identifier never names a merged profile and the profile row is not read (it
+    // took 40 % of this statement); writes follow merges committed meanwhile anyway.
     const rows: { type: string; value: string; pid: string }[] = await m.query(
       `SELECT k.t AS type, k.v AS value, x.pid FROM unnest($2::text[], $3::text[]) AS k(t, v)
        CROSS JOIN LATERAL (
-         SELECT COALESCE(p.merged_into_id, i.profile_id) AS pid FROM profile_identifiers i LEFT JOIN profiles p ON p.id = i.profile_id
+         SELECT i.profile_id AS pid FROM profile_identifiers i
          WHERE i.workspace_id = $1 AND i.type = k.t AND i.value = k.v LIMIT 1) x`,
       [ws, keys.map((k) => k.slice(0, k.indexOf(SEP))), keys.map((k) => k.slice(k.indexOf(SEP) + 1))],
     );
