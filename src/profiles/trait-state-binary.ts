@@ -140,7 +140,7 @@ export class StateReader {
   }
 
   num(): number | null {
-    const tag = this.buf[this.at++];
+    const tag = this.byte();
     return tag >= SMALL ? tag - SMALL : (this.payload(tag) as number | null);
   }
 

@@ -6,8 +6,8 @@ import { StateReader, StateWriter } from "./trait-state-binary";
  * The trait state as stored in `profiles.trait_state` (bytea): positional binary, version 4.
  * Times are integer offsets back from the state's reference time `at`, bucket indices offsets
  * back from its hour or day, so most numbers take one to four bytes; decayed sums and revenue
- * stay float64, so a state reads back bit for bit. About a third of the bytes of the JSON form
- * (version 3, `trait-state-json`), and several times quicker to read and write.
+ * stay float64, so a state reads back bit for bit. About 40 % of the bytes of the JSON form
+ * (version 3, `trait-state-json`; 508 against 1,265 for a 50-event profile).
  */
 const VERSION = 4;
 const HOUR = 3_600_000;
