@@ -44,28 +44,39 @@ describe("PostgreSQL restart under load", () => {
     const sent = new Set<string>();
     let sending = true;
     const deadline = Date.now() + 120_000;
+    let failure: unknown;
     const clients = Array.from({ length: 6 }, async (_, c) => {
       for (let b = 0; sending; b++) {
         const events = Array.from({ length: 20 }, (_, i) => ({ messageId: `pg${c}-${b}-${i}`, type: "page_view", userId: `pg-user-${(c * 3 + i) % 40}` }));
         for (const e of events) sent.add(e.messageId);
         await sendUntilAcknowledged(() => server.url, ws.keys.ingest, events, stats, deadline);
       }
-    });
+    }).map((client) => client.catch((error: unknown) => void (failure ??= error)));
+    // Each phase fails with what it waited for and what was seen, instead of hanging until the test times out.
+    const reach = async (phase: string, done: () => boolean, ms = 25_000) => {
+      const until = Date.now() + ms;
+      while (!done()) {
+        if (failure) throw new Error(`${phase}: a client failed: ${String(failure)}`);
+        if (Date.now() > until) throw new Error(`${phase}: not reached in ${ms} ms (acknowledged ${stats.acknowledged.size}, failed attempts ${stats.failures}, readiness ${JSON.stringify(readiness.map((r) => r.status))})`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
 
-    while (stats.acknowledged.size < 600) await new Promise((r) => setTimeout(r, 20));
+    await reach("600 events acknowledged", () => stats.acknowledged.size >= 600);
     const stoppedAt = Date.now();
     await pg.stop();
-    while (readiness.at(-1)?.status !== 503) await new Promise((r) => setTimeout(r, 50));
+    await reach("unready while PostgreSQL is down", () => readiness.at(-1)?.status === 503);
     await new Promise((r) => setTimeout(r, 2000)); // clients keep retrying against a dead database
     const ackedWhileDown = stats.acknowledged.size;
     await pg.start();
     const startedAt = Date.now();
-    while (readiness.at(-1)?.status !== 200) await new Promise((r) => setTimeout(r, 50));
+    await reach("ready again after PostgreSQL started", () => readiness.at(-1)?.status === 200);
     const recoveredMs = Date.now() - startedAt;
     const before = stats.acknowledged.size;
-    while (stats.acknowledged.size < before + 600) await new Promise((r) => setTimeout(r, 20));
+    await reach("600 more events acknowledged", () => stats.acknowledged.size >= before + 600);
     sending = false;
     await Promise.all(clients);
+    expect(failure).toBeUndefined();
     polling = false;
     await poller;
 
@@ -83,5 +94,5 @@ describe("PostgreSQL restart under load", () => {
     expect([...stats.acknowledged].filter((m) => !stored.has(m))).toEqual([]);
     expect(rows.filter((r) => r.n !== 1)).toEqual([]);
     expect(rows.length).toBe(sent.size);
-  });
+  }, 150_000);
 });
