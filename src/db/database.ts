@@ -1,7 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { KindredConfig } from "../config/config";
 import type { Logger } from "../common/logger";
-import { createDataSource, type EntityList } from "./data-source";
+import { createDataSource, poolOf, type EntityList } from "./data-source";
+import { guardClientErrors } from "./client-error-guard";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { allMigrations } from "../../migrations";
 
@@ -27,6 +28,7 @@ export async function openDatabase(config: KindredConfig, logger: Logger, entiti
   const dataSource = createDataSource({ url: server.url, entities, migrations: allMigrations, poolSize: config.dbPoolSize, applicationName: options.applicationName });
   try {
     await dataSource.initialize();
+    guardClientErrors(poolOf(dataSource), (error) => logger.warn({ err: error }, "database connection lost"));
     if (options.migrate) {
       const applied = await dataSource.runMigrations({ transaction: "each" });
       if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "applied migrations");
