@@ -32,9 +32,13 @@ describe("PostgreSQL restart under load", () => {
   it("should go unready while the database is down, recover by itself and lose no acknowledged write", async () => {
     const readiness: { at: number; status: number }[] = [];
     let polling = true;
+    let probeError = "";
     const poller = (async () => {
       while (polling) {
-        const status = await fetch(`${server.baseUrl}/readyz`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, () => 0);
+        const status = await fetch(`${server.baseUrl}/readyz`, { signal: AbortSignal.timeout(3000) }).then(
+          (r) => r.status,
+          (error: Error) => ((probeError = String(error.cause ?? error)), 0),
+        );
         if (readiness.at(-1)?.status !== status) readiness.push({ at: Date.now(), status });
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -57,7 +61,7 @@ describe("PostgreSQL restart under load", () => {
       const until = Date.now() + ms;
       while (!done()) {
         if (failure) throw new Error(`${phase}: a client failed: ${String(failure)}`);
-        if (Date.now() > until) throw new Error(`${phase}: not reached in ${ms} ms (acknowledged ${stats.acknowledged.size}, failed attempts ${stats.failures}, readiness ${JSON.stringify(readiness.map((r) => r.status))})`);
+        if (Date.now() > until) throw new Error(`${phase}: not reached in ${ms} ms (acknowledged ${stats.acknowledged.size}, failed attempts ${stats.failures}, readiness ${JSON.stringify(readiness.map((r) => r.status))}${probeError && ` (last probe error: ${probeError})`}; ${server.describe()})`);
         await new Promise((r) => setTimeout(r, 20));
       }
     };

@@ -39,6 +39,8 @@ export interface ServerProcess {
   child: ChildProcessWithoutNullStreams;
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /** How the process stands and the last lines it printed, for a test's failure message. */
+  describe(): string;
 }
 
 export async function startServerProcess(env: Record<string, string> = {}, port = 0): Promise<ServerProcess> {
@@ -48,6 +50,10 @@ export async function startServerProcess(env: Record<string, string> = {}, port 
     stdio: "pipe",
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  let output = "";
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   const [, actual] = await waitForLine(child, /READY (\d+)/, 60_000);
   const baseUrl = `http://127.0.0.1:${actual}`;
   return {
@@ -59,6 +65,10 @@ export async function startServerProcess(env: Record<string, string> = {}, port 
     kill: async (signal = "SIGKILL") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
+    },
+    describe: () => {
+      const state = child.exitCode !== null || child.signalCode !== null ? `exited (code ${child.exitCode}, signal ${child.signalCode})` : "running";
+      return `server ${state}; last output: ${output.slice(-3000) || "(none)"}`;
     },
   };
 }
