@@ -1,6 +1,6 @@
 import { Field, Float, ID, ObjectType } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
-import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, Index, PrimaryColumn } from "typeorm";
 
 /**
  * A stored behavioural, transactional or engagement event. `messageId` is the sender's
@@ -13,8 +13,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 @Index(["workspaceId", "profileId", "occurredAt"])
 @Index(["workspaceId", "type", "occurredAt"])
 export class StoredEvent {
+  /** Time-ordered (UUID version 7, from the database): inserts append to the primary-key index. */
   @Field(() => ID)
-  @PrimaryGeneratedColumn("uuid")
+  @PrimaryColumn({ type: "uuid", default: () => "kindred_uuid_v7()" })
   id!: string;
 
   @Column({ type: "uuid" })
