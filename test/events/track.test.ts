@@ -104,6 +104,20 @@ describe("trackEvents", () => {
     expect(mine.traitNames).not.toContain("purchaseCount");
   });
 
+  it("should give events time-ordered ids (UUID version 7) that the primary-key index takes in order", async () => {
+    const before = Date.now();
+    const first = await track([{ messageId: "v7-a", type: "page_view", userId: "v7-user" }]);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await track([{ messageId: "v7-b", type: "page_view", userId: "v7-user" }]);
+    const [a, b] = [first.results[0].eventId!, second.results[0].eventId!];
+    for (const id of [a, b]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const millis = (id: string) => parseInt(id.replace(/-/g, "").slice(0, 12), 16);
+    expect(millis(a)).toBeGreaterThanOrEqual(before - 1000); // the database's clock, the same machine
+    expect(millis(a)).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(millis(b)).toBeGreaterThan(millis(a));
+    expect(b > a).toBe(true);
+  });
+
   it("should be FORBIDDEN for an analyst key", async () => {
     const res = await t.gql(TRACK, { events: [] }, ws.keys.analyst);
     expect(res.errors![0].extensions!.code).toBe("FORBIDDEN");
