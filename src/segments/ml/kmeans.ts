@@ -98,13 +98,30 @@ export function silhouette(points: number[][], labels: number[], k: number, samp
   return chosen.length ? total / chosen.length : 0;
 }
 
+/**
+ * k-means++ starts per k. One start can settle in a local optimum (two blobs under one centroid,
+ * another split in two), and then a larger k wins the silhouette: with a single start, 6 to 8 of
+ * 1,000 orderings of three clear blobs chose k = 4. The start with the lowest inertia is kept.
+ */
+export const KMEANS_STARTS = 5;
+
+/** The lowest-inertia fit of `starts` k-means++ starts (seeds derived from `seed`). */
+export function bestOfStarts(points: number[][], k: number, seed = 1, starts = KMEANS_STARTS): KMeansResult {
+  let best = kmeans(points, k, seed);
+  for (let s = 1; s < starts; s++) {
+    const fit = kmeans(points, k, seed + s * 7919);
+    if (fit.inertia < best.inertia) best = fit;
+  }
+  return best;
+}
+
 /** Fits every k in the range and picks the best silhouette; the per-k inertia is the elbow curve. */
-export function chooseK(points: number[][], kMin: number, kMax: number, seed = 1): { best: KMeansResult; curve: { k: number; inertia: number; silhouette: number }[] } {
+export function chooseK(points: number[][], kMin: number, kMax: number, seed = 1, starts = KMEANS_STARTS): { best: KMeansResult; curve: { k: number; inertia: number; silhouette: number }[] } {
   const curve: { k: number; inertia: number; silhouette: number }[] = [];
   let best: KMeansResult | undefined;
   let bestScore = -Infinity;
   for (let k = kMin; k <= Math.min(kMax, points.length - 1); k++) {
-    const fit = kmeans(points, k, seed);
+    const fit = bestOfStarts(points, k, seed, starts);
     const score = silhouette(points, fit.labels, k);
     curve.push({ k, inertia: fit.inertia, silhouette: score });
     if (score > bestScore) {

@@ -1,4 +1,4 @@
-import { chooseK, kmeans, silhouette, standardize } from "./kmeans";
+import { chooseK, KMEANS_STARTS, kmeans, silhouette, standardize } from "./kmeans";
 import { seededRandom } from "../../common/random";
 import { auc, scoreRow, split, trainLogistic } from "./logistic";
 import { persona } from "./persona";
@@ -21,6 +21,26 @@ describe("k-means", () => {
       expect(truth.size).toBe(1);
     }
     expect(silhouette(z, best.labels, 3)).toBeGreaterThan(0.7);
+  });
+
+  it("should pick k = 3 for the same blobs whatever order the profiles come in", () => {
+    // The integration test's blobs (spend, visits); profiles arrive in id order, which is random.
+    const random = seededRandom(21);
+    const blobs = [[900, 40], [50, 35], [60, 2]];
+    const points = blobs.flatMap(([spend, visits]) => Array.from({ length: 50 }, () => [spend + gauss(random) * 30, visits + gauss(random) * 2]));
+    const orders: number[][][] = [];
+    for (let order = 0; order < 386; order++) {
+      const shuffled = [...points];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+      }
+      orders.push(shuffled);
+    }
+    // Orders 370-385 include 376, where a single k-means++ start settled in a local optimum and k = 4 won.
+    const pick = (starts: number) => orders.slice(370).map((o) => chooseK(standardize(o).z, 2, 6, 1, starts).best.k);
+    expect(pick(1)).toContain(4);
+    expect(pick(KMEANS_STARTS).filter((k) => k !== 3)).toEqual([]);
   });
 
   it("should be reproducible for a seed", () => {
