@@ -108,6 +108,21 @@ describe("data-subject rights", () => {
     expect(await count(`profile_identifiers WHERE workspace_id = $1 AND value = 'user-back'`, [a.id])).toBe(1);
     expect(await count(`events WHERE workspace_id = $1 AND message_id = 'back-again'`, [a.id])).toBe(1);
   });
+
+  it("should not let a profile that gained an erased identifier keep receiving that identifier's events", async () => {
+    const older = await track(t, a.keys.ingest, [{ messageId: "keep-1", type: "page_view", userId: "keep-user" }]);
+    const olderId = older.results[0].profileId!;
+    const gone = await person(a, "gone");
+    await waitForJob(t, a.keys.admin, (await t.gql<{ eraseProfile: { jobId: string } }>(ERASE, { id: gone.id }, a.keys.admin)).data!.eraseProfile.jobId);
+    // One event names the older profile's user id and the erased anonymous id: the identifier is taken off again.
+    await track(t, a.keys.ingest, [{ messageId: "keep-2", type: "page_view", userId: "keep-user", anonymousId: "anon-gone" }]);
+    expect(await count(`profile_identifiers WHERE workspace_id = $1 AND value = 'anon-gone'`, [a.id])).toBe(0);
+    // Later events naming only the erased identifier go nowhere (no profile, no event), not to the older profile.
+    const later = await track(t, a.keys.ingest, [{ messageId: "gone-later", type: "page_view", anonymousId: "anon-gone" }]);
+    expect(later.results[0].profileId).not.toBe(olderId);
+    expect(await count(`events WHERE workspace_id = $1 AND message_id = 'gone-later'`, [a.id])).toBe(0);
+    expect(await count(`events WHERE workspace_id = $1 AND profile_id = $2`, [a.id, olderId])).toBe(2);
+  });
 });
 
 describe("event retention", () => {
