@@ -120,7 +120,6 @@ export class IngestionService {
       // Catalog lookup and identity resolution are independent reads: run them side by side.
       // Identity commits on its own (new identifiers hold their locks only for that short
       // transaction); a merge committed after it is followed when the profiles are locked.
-      const since = this.identity.ownerCacheEpoch();
       const [categories, resolution] = await Promise.all([
         itemCategories(this.dataSource.manager, workspaceId, valid.flatMap((v) => v.event.itemIds)),
         this.identity.resolveKnown(workspaceId, valid.map((v) => v.event.identifiers)),
@@ -134,9 +133,6 @@ export class IngestionService {
       }
       const names = await Promise.all([...parts].map(([shard, list]) => this.writers[shard].submit({ ws: workspaceId, entries: list, categories, now: now.getTime() })));
       const traitNames = new Map(names.flatMap((n) => [...n]));
-      // Events that followed a merge to its survivor: their identifiers now resolve there directly.
-      const moved = entries.filter((e) => e.result.status === "ACCEPTED" && e.result.profileId && e.result.profileId !== e.resolved);
-      if (moved.length) this.identity.rememberOwners(workspaceId, moved.map((e) => e.event.identifiers), moved.map((e) => e.result.profileId!), since);
       await this.changes.publish([...IdentityService.mergeChanges(workspaceId, resolution.merges), ...changesOf(workspaceId, entries, traitNames)]);
     }
     for (const r of results) if (r.status === "DUPLICATE" && r.eventId === null) Object.assign(r, this.sameAs(results, firstIndex, r));

@@ -28,8 +28,6 @@ declare module "../common/bus" {
   interface DomainEvents {
     /** A person was erased: model modules drop these profile ids from served factors and the next training. */
     "privacy.profileErased": { profileIds: string[] };
-    /** Erased identifiers that reappeared were taken off these (older) profiles. */
-    "privacy.identifiersRemoved": { profileIds: string[] };
   }
 }
 
@@ -145,7 +143,6 @@ export class DataRightsService {
       } else {
         const erasedOnes = mine.filter((r) => erasedAt.has(tokenOf(r)));
         await this.dataSource.query(`DELETE FROM profile_identifiers WHERE workspace_id = $1 AND profile_id = $2 AND (type, value) IN (SELECT * FROM unnest($3::text[], $4::text[]))`, [workspaceId, profileId, erasedOnes.map((r) => r.type), erasedOnes.map((r) => r.value)]);
-        this.bus?.publish("privacy.identifiersRemoved", { workspaceId, profileIds: [profileId] });
       }
       suppressed++;
     }

@@ -1,7 +1,6 @@
 import type { KindredModule } from "../common/kernel";
 import { ServiceKey } from "../common/kernel";
 import { PROFILE_HOOKS } from "../profiles/profile-hooks";
-import { PROFILES } from "../profiles/profiles.module";
 import { AUDIT_LOG } from "../workspaces/audit.module";
 import { rotateColumns } from "./crypto/key-rotation";
 import { PrivacyCrypto } from "./crypto/privacy-crypto";
@@ -38,11 +37,6 @@ export const dataRightsModule: KindredModule = {
     modules.provide(PRIVACY_CRYPTO, crypto);
     modules.provide(PRIVACY_HOOKS, hooks);
     modules.provide(DATA_RIGHTS, rights);
-
-    // No instance may keep resolving an erased identifier to a profile from its cache.
-    const identity = modules.get(PROFILES).identity;
-    kernel.bus.on("privacy.profileErased", () => identity.forgetCachedOwners());
-    kernel.bus.on("privacy.identifiersRemoved", () => identity.forgetCachedOwners());
 
     // Later events naming an erased person must not bring them back (checked before answering).
     modules.get(PROFILE_HOOKS).register("privacy.suppressErased", async (changes) => {

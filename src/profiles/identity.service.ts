@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import type { Logger } from "../common/logger";
 import type { IdentifierCodec } from "../privacy/crypto/identifier-codec";
-import { IdentifierOwnerCache } from "./identifier-owner-cache";
 import { groupIdentifiers, mergeTraits, pickSurvivor, type MergeCandidate } from "./merge-profiles";
 import type { ProfileChange } from "./profile-hooks";
 
@@ -21,7 +20,6 @@ export interface Resolution {
 
 export const KNOWN_TYPES = new Set(["user_id", "email"]);
 const SEP = "\u0001";
-const cacheKey = (ws: string, key: string) => `${ws}\u0002${key}`;
 const RETRYABLE = new Set(["40P01", "40001"]);
 
 /** Retries a transaction on deadlock or serialization failure (concurrent identity resolution). */
@@ -44,8 +42,6 @@ export async function withRetry<T>(work: () => Promise<T>, attempts = 6): Promis
  */
 export class IdentityService {
   private readonly mergeSteps = new Map<string, MergeStep>();
-  /** Identifier owners this instance has seen: steady-state ingestion needs no identity read. */
-  private readonly ownerCache = new IdentifierOwnerCache();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -66,68 +62,23 @@ export class IdentityService {
 
   /**
    * resolve() without a transaction when every identifier is stored and no set links two profiles
-   * (the steady state of ingestion): owners from this instance's cache, the rest in one read, no locks.
-   * Otherwise the full resolve() — a short transaction of its own, so new identifiers are committed
-   * (and their locks released) at once. A cached owner may be a profile merged since: writers follow
-   * merges when they lock profiles (see `rememberOwners`).
+   * (the steady state of ingestion): one read, no locks. Otherwise the full resolve() — a short
+   * transaction of its own, so new identifiers are committed (and their locks released) at once.
    */
   async resolveKnown(workspaceId: string, sets: IdentifierSet[]): Promise<Resolution> {
     const keyLists = sets.map((s) => Object.entries(s).map(([t, v]) => `${t}${SEP}${this.codec.storedValue(workspaceId, t, v)}`));
-    const since = this.ownerCache.begin();
-    const cached = new Map<string, string>();
-    const unknown: string[] = [];
-    for (const k of new Set(keyLists.flat())) {
-      const pid = this.ownerCache.get(cacheKey(workspaceId, k));
-      if (pid) cached.set(k, pid);
-      else unknown.push(k);
-    }
-    const owners = new Map(cached);
-    const read = async (keys: string[]) => {
-      const found = await this.owners(this.dataSource.manager, workspaceId, keys);
-      this.ownerCache.remember([...found].map(([k, pid]) => [cacheKey(workspaceId, k), pid]), since);
-      for (const [k, pid] of found) owners.set(k, pid);
-    };
-    if (unknown.length) await read(unknown);
+    const owners = await this.owners(this.dataSource.manager, workspaceId, [...new Set(keyLists.flat())]);
     const profileIds: string[] = [];
     for (const ks of keyLists) {
       const pid = owners.get(ks[0]);
       if (!pid || ks.some((k) => owners.get(k) !== pid)) {
-        // New identifiers or a link between profiles: the full resolve decides on owners read from
-        // the database (a cached owner may have been merged since). The first attempt reuses them;
-        // a retry (deadlock) reads them again.
-        if (cached.size) {
-          for (const k of cached.keys()) owners.delete(k);
-          await read([...cached.keys()]);
-        }
+        // The first attempt reuses the owners just read; a retry (deadlock) reads them again.
         let known: Map<string, string> | undefined = owners;
-        const resolution = await withRetry(() => this.dataSource.transaction((m) => this.resolveIn(m, workspaceId, sets, known)).finally(() => (known = undefined)));
-        this.ownerCache.remember(keyLists.flatMap((ks, i) => ks.map((k): [string, string] => [cacheKey(workspaceId, k), resolution.profileIds[i]])), since);
-        return resolution;
+        return withRetry(() => this.dataSource.transaction((m) => this.resolveIn(m, workspaceId, sets, known)).finally(() => (known = undefined)));
       }
       profileIds.push(pid);
     }
     return { profileIds, created: [], merges: [] };
-  }
-
-  /** A token for `rememberOwners`, taken before resolving. */
-  ownerCacheEpoch(): number {
-    return this.ownerCache.begin();
-  }
-
-  /**
-   * Ingestion found these sets' events belong to another profile than resolved (a merge committed
-   * meanwhile): later events go there directly. Ignored when an erasure happened since `since`.
-   */
-  rememberOwners(ws: string, sets: IdentifierSet[], profileIds: string[], since: number): void {
-    this.ownerCache.remember(
-      sets.flatMap((s, i) => Object.entries(s).map(([t, v]): [string, string] => [cacheKey(ws, `${t}${SEP}${this.codec.storedValue(ws, t, v)}`), profileIds[i]])),
-      since,
-    );
-  }
-
-  /** Profiles were erased (on any instance): no cached owner may name them. */
-  forgetCachedOwners(): void {
-    this.ownerCache.forgetAll();
   }
 
   /** resolve() inside the caller's transaction. */
