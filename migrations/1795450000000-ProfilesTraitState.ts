@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
-import { encodeStateBase64 } from "../src/profiles/trait-state-codec";
+import { encodeState } from "../src/profiles/trait-state-codec";
 import { decodeJsonState } from "../src/profiles/trait-state-json";
 
 /**
@@ -21,7 +21,7 @@ export class ProfilesTraitState1795450000000 implements MigrationInterface {
             if (!rows.length) break;
             const converted = rows.map((r) => {
                 const state = decodeJsonState(r.state);
-                return { id: r.id, s: state ? encodeStateBase64(state) : null };
+                return { id: r.id, s: state ? encodeState(state).toString("base64") : null };
             });
             await queryRunner.query(
                 `UPDATE profiles p SET trait_state = decode(x.s, 'base64'), computed = p.computed - '_state'

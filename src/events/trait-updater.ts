@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { applyEvents, computedTraits, type TraitEvent, type TraitState } from "../profiles/compute-traits";
 import { COMPUTED_TRAITS } from "../profiles/computed-traits";
-import { decodeState, encodeState, encodeStateBase64 } from "../profiles/trait-state-codec";
+import { decodeState, packStates } from "../profiles/trait-state-codec";
 
 /**
  * A profile row as the updater needs it: its stored trait state (`trait_state`, null when never
@@ -97,8 +97,7 @@ export function affectedTraits(events: TraitEvent[]): { names: string[]; set: Re
  * Writes computed traits and trait states with one set-based UPDATE (the caller's transaction
  * holds the row locks). A folded row sends only the traits that changed, merged into the stored
  * value it was folded from (a third of the bytes); a rebuilt row replaces the whole value. States
- * travel side by side in one binary parameter (pg sends a Buffer as is: no base64, no escaping, and
- * nothing for PostgreSQL to parse); each row names its slice.
+ * travel side by side in one binary parameter (`packStates`); each row names its slice.
  */
 export async function writeComputed(m: EntityManager, ws: string, rows: ComputedRow[]): Promise<void> {
   if (!rows.length) return;
@@ -107,13 +106,7 @@ export async function writeComputed(m: EntityManager, ws: string, rows: Computed
     for (const k of r.names) d[k] = r.c[k];
     return d;
   };
-  const states = rows.map((r) => encodeState(r.state));
-  let offset = 1; // substring() counts from 1
-  const slices = states.map((b) => {
-    const at = offset;
-    offset += b.length;
-    return [at, b.length];
-  });
+  const { bytes, slices } = packStates(rows.map((r) => r.state));
   await m.query(
     // updated_at is left alone: it is indexed, and leaving it lets PostgreSQL update in place (HOT).
     // The seen columns are read from the traits sent (every fold names firstSeenAt and lastSeenAt), not sent twice;
@@ -122,7 +115,7 @@ export async function writeComputed(m: EntityManager, ws: string, rows: Computed
        first_seen_at = (x.c->>'firstSeenAt')::timestamptz, last_seen_at = (x.c->>'lastSeenAt')::timestamptz
      FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, c jsonb, o int, n int, r boolean)
      WHERE p.workspace_id = $1 AND p.id = x.id`,
-    [ws, JSON.stringify(rows.map((r, i) => (r.full ? { id: r.id, c: r.c, o: slices[i][0], n: slices[i][1], r: true } : { id: r.id, c: delta(r), o: slices[i][0], n: slices[i][1] }))), Buffer.concat(states)],
+    [ws, JSON.stringify(rows.map((r, i) => (r.full ? { id: r.id, c: r.c, ...slices[i], r: true } : { id: r.id, c: delta(r), ...slices[i] }))), bytes],
   );
 }
 
@@ -182,11 +175,10 @@ export async function refreshComputed(m: EntityManager, ws: string | null, now: 
       [ws, after, batch],
     );
     if (!rows.length) return total;
-    const out = rows.map((r) => {
-      const state = applyEvents(decodeState(r.state), [], () => undefined, undefined, now);
-      return { id: r.id, c: computedTraits(state, r.computed, now), s: encodeStateBase64(state) };
-    });
-    await m.query(`UPDATE profiles p SET computed = x.c, trait_state = decode(x.s, 'base64') FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, c jsonb, s text) WHERE p.id = x.id`, [JSON.stringify(out)]);
+    const states = rows.map((r) => applyEvents(decodeState(r.state), [], () => undefined, undefined, now));
+    const { bytes, slices } = packStates(states);
+    const out = rows.map((r, i) => ({ id: r.id, c: computedTraits(states[i], r.computed, now), ...slices[i] }));
+    await m.query(`UPDATE profiles p SET computed = x.c, trait_state = substring($2::bytea FROM x.o FOR x.n) FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, c jsonb, o int, n int) WHERE p.id = x.id`, [JSON.stringify(out), bytes]);
     total += rows.length;
     after = rows[rows.length - 1].id;
   }

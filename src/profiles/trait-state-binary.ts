@@ -25,11 +25,6 @@ export class StateWriter {
     return Buffer.from(this.buf.subarray(0, this.at));
   }
 
-  /** The bytes written since `reset`, as base64 (no copy of the bytes first). */
-  base64(): string {
-    return this.buf.toString("base64", 0, this.at);
-  }
-
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));

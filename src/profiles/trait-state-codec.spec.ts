@@ -1,5 +1,5 @@
 import { applyEvents, type TraitEvent, type TraitState } from "./compute-traits";
-import { decodeState, encodeState, encodeStateBase64 } from "./trait-state-codec";
+import { decodeState, encodeState, packStates } from "./trait-state-codec";
 
 const DAY = 86_400_000;
 const now = Date.parse("2026-06-10T12:00:00Z");
@@ -24,7 +24,15 @@ describe("stored trait state (binary, version 4)", () => {
     expect(state.hrs.some((k) => k === "rating")).toBe(true);
     expect([...state.cat.keys()]).toContain(cat(long));
     expect(decodeState(encodeState(state))).toEqual(state);
-    expect(decodeState(Buffer.from(encodeStateBase64(state), "base64"))).toEqual(state);
+  });
+
+  it("should pack states side by side so that each slice reads back as its state", () => {
+    const empty = applyEvents(undefined, [], cat, undefined, now);
+    const { bytes, slices } = packStates([state, empty, state]);
+    expect(slices.map((s) => s.o)).toEqual([1, 1 + slices[0].n, 1 + slices[0].n + slices[1].n]);
+    expect(bytes.length).toBe(slices.reduce((sum, s) => sum + s.n, 0));
+    const back = slices.map((s) => decodeState(bytes.subarray(s.o - 1, s.o - 1 + s.n)));
+    expect(back).toEqual([state, empty, state]);
   });
 
   it("should read back an empty state, and nothing for a profile never folded", () => {

@@ -39,9 +39,20 @@ export function encodeState(s: TraitState): Buffer {
   return write(s).finish();
 }
 
-/** `encodeState` as base64, the form states travel in inside JSON parameters. */
-export function encodeStateBase64(s: TraitState): string {
-  return write(s).base64();
+/**
+ * States side by side in one buffer, the form they travel to PostgreSQL in (pg sends a Buffer
+ * parameter as is: nothing to escape, encode or parse), with each one's 1-based offset and length
+ * for `substring(… FROM o FOR n)`.
+ */
+export function packStates(states: TraitState[]): { bytes: Buffer; slices: { o: number; n: number }[] } {
+  const parts = states.map(encodeState);
+  let o = 1;
+  const slices = parts.map((part) => {
+    const slice = { o, n: part.length };
+    o += part.length;
+    return slice;
+  });
+  return { bytes: Buffer.concat(parts, o - 1), slices };
 }
 
 function write(s: TraitState): StateWriter {

@@ -2,7 +2,7 @@ import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-
 import { EVENT_INGESTION } from "../../src/events/events.module";
 import { CATALOG } from "../../src/catalog/catalog.module";
 import { updateRfm } from "../../src/profiles/rfm";
-import { recomputeFromEvents } from "../../src/events/trait-updater";
+import { recomputeFromEvents, refreshComputed } from "../../src/events/trait-updater";
 
 const HOUR = 3_600_000, DAY = 24 * HOUR;
 
@@ -92,6 +92,23 @@ describe("computed traits", () => {
       expect([c.rfmRecency, c.rfmFrequency, c.rfmMonetary]).toEqual([k, k, k]);
       expect(c.rfmSegment).toBe(`R${k}F${k}M${k}`);
     }
+  });
+
+  it("should age time-dependent traits when the scheduled refresh runs, and keep folding afterwards", async () => {
+    const now = Date.now();
+    const [r] = await ingest([
+      { messageId: "age-1", type: "product_view", userId: "ager", occurredAt: new Date(now - 2 * DAY).toISOString(), properties: { itemId: "i1" } },
+      { messageId: "age-2", type: "purchase", userId: "ager", occurredAt: new Date(now - DAY).toISOString(), properties: { orderId: "a1", currency: "EUR", lineItems: [{ itemId: "i1", quantity: 1, price: 50 }] } },
+    ]);
+    expect(await computedOf(r.profileId!)).toMatchObject({ recencyDays: 1, eventCounts7d: { product_view: 1, purchase: 1 }, purchaseCount: 1 });
+    // Ten days on, with no new events: windows move, lifetime values stay.
+    const later = now + 10 * DAY;
+    const refreshed = await refreshComputed(t.app.runtime.kernel.dataSource.manager, ws.id, later);
+    expect(refreshed).toBeGreaterThanOrEqual(1);
+    expect(await computedOf(r.profileId!)).toMatchObject({ recencyDays: 11, eventCounts7d: {}, eventCounts30d: { product_view: 1, purchase: 1 }, purchaseCount: 1, revenue: 50 });
+    // The refreshed state is stored whole: the next event folds into it.
+    await t.app.runtime.registry.get(EVENT_INGESTION).ingest(ws.id, [{ messageId: "age-3", type: "product_view", userId: "ager", occurredAt: new Date(later - HOUR).toISOString(), properties: { itemId: "i2" } }], { now: new Date(later) });
+    expect(await computedOf(r.profileId!)).toMatchObject({ eventCounts7d: { product_view: 1 }, eventCounts30d: { product_view: 2, purchase: 1 }, purchaseCount: 1, recentlyViewed: ["i2", "i1"] });
   });
 
   it("should reset a profile's computed traits when a rebuild finds none of its events left", async () => {
