@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
-import { Pool } from "pg";
+import { Pool, type PoolClient } from "pg";
 import { guardClientErrors } from "./client-error-guard";
 
 /** Protocol messages: a type byte, a length, a body. */
@@ -37,7 +37,7 @@ describe("guardClientErrors", () => {
     guardClientErrors(pool, (error) => seen.push((error as Error & { code?: string }).code ?? String(error)));
     try {
       // TypeORM's way: the client reaches the caller a promise tick after the pool's callback.
-      const client = await new Promise<import("pg").PoolClient>((ok, fail) => pool.connect((err, c) => (err ? fail(err) : ok(c!))));
+      const client = await new Promise<PoolClient>((ok, fail) => pool.connect((err, c) => (err ? fail(err) : ok(c!))));
       expect(seen).toEqual(["57P01"]);
       await expect(client.query("SELECT 1")).rejects.toThrow(/not queryable/);
       client.release(new Error("broken"));
