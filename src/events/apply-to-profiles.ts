@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import type { TraitEvent } from "../profiles/compute-traits";
-import { lockProfiles, survivorOf } from "./profile-locks";
+import { survivorOf } from "../profiles/merge-chains";
+import { lockProfiles } from "./profile-locks";
 import { byProfile, foldComputed, writeComputed, type ComputedRow } from "./trait-updater";
 
 /** A stored event on its way into its profile's computed traits. */

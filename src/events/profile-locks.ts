@@ -1,40 +1,12 @@
 import type { EntityManager } from "typeorm";
 import { ConsentPurpose, type ConsentStatus } from "../privacy/consent.entity";
 import { isAllowed } from "../privacy/consent-rules";
+import { followMerges } from "../profiles/merge-chains";
 import type { LockedProfile } from "./trait-updater";
 
 /** A locked profile: its stored trait state and timezone (for folding) and the analytics consent decision. */
 export interface ProfileLock extends LockedProfile {
   analytics: boolean;
-}
-
-/**
- * Runs `read` for `ids`, then again for the survivors of rows merged meanwhile (merges keep
- * chains one hop deep, so a few rounds suffice); returns live rows and loser → survivor.
- */
-async function following<R extends { id: string; merged_into_id: string | null }>(ids: string[], read: (ids: string[]) => Promise<R[]>): Promise<{ live: Map<string, R>; redirect: Map<string, string> }> {
-  const live = new Map<string, R>();
-  const redirect = new Map<string, string>();
-  let next = [...new Set(ids)];
-  for (let round = 0; next.length && round < 5; round++) {
-    const rows = await read(next);
-    next = [];
-    for (const r of rows) {
-      if (!r.merged_into_id) live.set(r.id, r);
-      else {
-        redirect.set(r.id, r.merged_into_id);
-        if (!live.has(r.merged_into_id)) next.push(r.merged_into_id);
-      }
-    }
-  }
-  return { live, redirect };
-}
-
-/** The survivor a profile id stands for now. */
-export function survivorOf(redirect: Map<string, string>, id: string): string {
-  let at = id;
-  for (let hops = 0; redirect.has(at) && hops < 10; hops++) at = redirect.get(at)!;
-  return at;
 }
 
 /**
@@ -44,7 +16,7 @@ export function survivorOf(redirect: Map<string, string>, id: string): string {
  * comes along.
  */
 export async function lockProfiles(m: EntityManager, ws: string, ids: string[]): Promise<{ live: Map<string, ProfileLock>; redirect: Map<string, string> }> {
-  return following(ids, async (next) => {
+  return followMerges(ids, async (next) => {
     const rows: (ProfileLock & { merged_into_id: string | null; status: ConsentStatus | null; occurred_at: Date | null })[] = await m.query(
       // One primary-key probe per id, whatever the statistics say: the locking sub-select cannot be
       // flattened into a join, so the planner cannot hash every workspace row instead (with missing

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import type { Logger } from "../common/logger";
 import type { IdentifierCodec } from "../privacy/crypto/identifier-codec";
+import { followMerges, survivorOf } from "./merge-chains";
 import { groupIdentifiers, mergeTraits, pickSurvivor, type MergeCandidate } from "./merge-profiles";
 import type { ProfileChange } from "./profile-hooks";
 
@@ -108,6 +109,13 @@ export class IdentityService {
       for (const k of c) if (!owners.has(k)) missing.push({ key: k, target, fresh });
     });
     if (missing.length) {
+      // Identifiers joining existing profiles: a merge of those profiles, committed meanwhile or
+      // in progress, would leave them on a loser; hold the profiles and attach to their survivors.
+      const redirect = await this.holdProfiles(m, ws, missing.filter((x) => !x.fresh).map((x) => x.target));
+      if (redirect.size) {
+        for (const x of missing) x.target = survivorOf(redirect, x.target);
+        for (const [k, p] of owners) owners.set(k, survivorOf(redirect, p));
+      }
       missing.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)); // fixed lock order
       const [types, values] = split(missing.map((x) => x.key));
       // One statement: the identifiers, and a profile for each new person whose identifiers won
@@ -145,6 +153,19 @@ export class IdentityService {
     }
     const profileIds = keyLists.map((ks) => componentProfile.get(ks[0])!);
     return { profileIds, created, merges };
+  }
+
+  /**
+   * Locks profiles (FOR KEY SHARE, in id order) until the transaction ends, so a merge of them
+   * waits for it — and it for a merge in progress; follows merges committed meanwhile (their
+   * survivors are held too). Returns loser → survivor.
+   */
+  private async holdProfiles(m: EntityManager, ws: string, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const { redirect } = await followMerges(ids, (next) =>
+      m.query(`SELECT id, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE`, [ws, next]),
+    );
+    return redirect;
   }
 
   /** Current owners of identifier keys, following merges (chains are kept one hop deep). */

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import { ProblemCollector } from "../common/errors";
 import { Profile } from "./profile.entity";
 import { IdentityService, type IdentifierSet } from "./identity.service";
+import { survivorOf } from "./merge-chains";
 import type { ProfileChangePublisher } from "./profile-changes";
 import type { ProfileChange } from "./profile-hooks";
 import type { TraitDefinitionsService } from "./trait-definitions.service";
@@ -92,20 +93,42 @@ export class ProfileService {
     if (!ok.length) return results;
     const sets = ok.map(({ r }) => Object.fromEntries(Object.entries(r.identifiers).map(([t, v]) => [t, normalizeIdentifier(t, v)])));
     const resolution = await this.identity.resolve(workspaceId, sets);
-    const patches = new Map<string, Record<string, unknown>>();
-    ok.forEach(({ r, i }, k) => {
-      const id = resolution.profileIds[k];
-      results[i].profileId = id;
-      const clean = Object.fromEntries(Object.entries(r.traits).filter(([, v]) => v !== null && v !== undefined));
-      patches.set(id, { ...(patches.get(id) ?? {}), ...clean });
-    });
-    const payload = [...patches].map(([id, t]) => ({ id, t }));
-    await this.dataSource.query(
-      `UPDATE profiles p SET traits = p.traits || x.t, updated_at = now() FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, t jsonb) WHERE p.workspace_id = $1 AND p.id = x.id`,
-      [workspaceId, JSON.stringify(payload)],
-    );
-    await this.changes.publish([...IdentityService.mergeChanges(workspaceId, resolution.merges), ...payload.map((x) => ({ workspaceId, profileId: x.id, changed: ["traits" as const], traitNames: Object.keys(x.t) }))]);
+    const patches = ok.map(({ r }, k) => ({ id: resolution.profileIds[k], traits: withoutNulls(r.traits) }));
+    const written = await this.patchTraits(workspaceId, patches);
+    ok.forEach(({ i }, k) => (results[i].profileId = survivorOf(written.redirect, resolution.profileIds[k])));
+    const touched = new Set(ok.map(({ i }) => results[i].profileId!));
+    await this.changes.publish([...IdentityService.mergeChanges(workspaceId, resolution.merges), ...[...touched].map((profileId) => ({ workspaceId, profileId, changed: ["traits" as const], traitNames: written.names.get(profileId) ?? [] }))]);
     return results;
+  }
+
+  /**
+   * Merges trait patches into profiles (later patches of one profile win), following merges: a
+   * profile merged meanwhile — or while this waits for a merge in progress — gets its patch
+   * written to the survivor. Returns loser → survivor and the trait names written per profile.
+   */
+  private async patchTraits(workspaceId: string, patches: { id: string; traits: Record<string, unknown> }[]): Promise<{ redirect: Map<string, string>; names: Map<string, string[]> }> {
+    const redirect = new Map<string, string>();
+    const names = new Map<string, string[]>();
+    let pending = patches.filter((p) => Object.keys(p.traits).length);
+    for (let round = 0; pending.length && round < 5; round++) {
+      const targets = pending.map((p) => survivorOf(redirect, p.id));
+      const byProfile = new Map<string, Record<string, unknown>>();
+      pending.forEach((p, i) => byProfile.set(targets[i], { ...(byProfile.get(targets[i]) ?? {}), ...p.traits }));
+      // Only live rows are written: a row a merge changed meanwhile is skipped (re-checked after the merge committed).
+      const written: { id: string }[] = await this.dataSource.query(
+        `WITH w AS (UPDATE profiles p SET traits = p.traits || x.t, updated_at = now() FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, t jsonb)
+           WHERE p.workspace_id = $1 AND p.id = x.id AND p.merged_into_id IS NULL RETURNING p.id) SELECT id FROM w`,
+        [workspaceId, JSON.stringify([...byProfile].map(([id, t]) => ({ id, t })))],
+      );
+      for (const { id } of written) names.set(id, [...new Set([...(names.get(id) ?? []), ...Object.keys(byProfile.get(id)!)])]);
+      const skipped = [...byProfile.keys()].filter((id) => !written.some((w) => w.id === id));
+      if (!skipped.length) break;
+      // A new statement sees the merges committed while the update waited.
+      const rows: { id: string; merged_into_id: string | null }[] = await this.dataSource.query(`SELECT id, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [workspaceId, skipped]);
+      for (const r of rows) if (r.merged_into_id) redirect.set(r.id, r.merged_into_id);
+      pending = pending.filter((_, i) => redirect.has(targets[i]));
+    }
+    return { redirect, names };
   }
 
   /** Attaches identifiers and traits to one person, merging profiles the identifiers link. */
@@ -121,10 +144,9 @@ export class ProfileService {
     this.traitTypes.check(await this.traitTypes.typesFor(workspaceId), traits, `${path}.traits`, problems);
     problems.throwIfAny();
     const resolution = await this.identity.resolve(workspaceId, [clean]);
-    const profileId = resolution.profileIds[0];
-    const patch = Object.fromEntries(Object.entries(traits).filter(([, v]) => v !== null && v !== undefined));
-    if (Object.keys(patch).length)
-      await this.dataSource.query(`UPDATE profiles SET traits = traits || $3::jsonb, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, profileId, JSON.stringify(patch)]);
+    const patch = withoutNulls(traits);
+    const written = await this.patchTraits(workspaceId, [{ id: resolution.profileIds[0], traits: patch }]);
+    const profileId = survivorOf(written.redirect, resolution.profileIds[0]);
     const changes: ProfileChange[] = [
       ...IdentityService.mergeChanges(workspaceId, resolution.merges),
       { workspaceId, profileId, changed: ["traits"], traitNames: Object.keys(patch) },
@@ -145,6 +167,11 @@ export interface ProfileRowResult {
   status: "ACCEPTED" | "REJECTED";
   profileId: string | null;
   reasons: { path: string; code: string; message: string }[];
+}
+
+/** Traits to write: null and undefined values are left out (they never erase a stored trait). */
+function withoutNulls(traits: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(traits).filter(([, v]) => v !== null && v !== undefined));
 }
 
 /** Emails compare case-insensitively; other identifiers as sent. */

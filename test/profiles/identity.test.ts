@@ -97,6 +97,62 @@ describe("identity resolution", () => {
     expect(c).toBe(200);
   });
 
+  /** Runs a merge of `ids` and holds its transaction open (its row locks taken) until `release` is called. */
+  const holdMerge = async (ids: string[]) => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let survivor = "";
+    const merged = new Promise<void>((ready, fail) => {
+      const done = db().transaction(async (m) => {
+        survivor = (await t.app.runtime.registry.get(PROFILES).identity.merge(m, ws.id, ids)).survivor;
+        ready();
+        await held;
+      });
+      done.catch(fail);
+      holdMerge.commits = done;
+    });
+    await merged;
+    return { survivor, release };
+  };
+  holdMerge.commits = Promise.resolve() as Promise<unknown>;
+  const ownerOf = async (type: string, value: string) => {
+    const codec = t.app.runtime.registry.get(PROFILES).identity.codec;
+    const rows: { profile_id: string; merged_into_id: string | null }[] = await db().query(
+      `SELECT i.profile_id, p.merged_into_id FROM profile_identifiers i JOIN profiles p ON p.id = i.profile_id WHERE i.workspace_id = $1 AND i.type = $2 AND i.value = $3`,
+      [ws.id, type, codec.storedValue(ws.id, type, value)],
+    );
+    return rows[0];
+  };
+
+  it("should attach an identifier to the survivor when its profile merges meanwhile", async () => {
+    const anon = await identify({ anonymous_id: "mid-merge-anon" });
+    const known = await identify({ user_id: "mid-merge-user" });
+    const merge = await holdMerge([anon.id, known.id]);
+    expect(merge.survivor).toBe(known.id);
+    // Sent while the merge is uncommitted: identity still reads the anonymous id's old owner.
+    const attaching = identify({ anonymous_id: "mid-merge-anon", email: "mid-merge@example.com" });
+    await new Promise((r) => setTimeout(r, 200));
+    merge.release();
+    await holdMerge.commits;
+    expect((await attaching).id).toBe(known.id);
+    expect(await ownerOf("email", "mid-merge@example.com")).toEqual({ profile_id: known.id, merged_into_id: null });
+  });
+
+  it("should write identify() traits to the survivor when the profile merges meanwhile", async () => {
+    const anon = await identify({ anonymous_id: "trait-merge-anon" });
+    const known = await identify({ user_id: "trait-merge-user" }, { plan: "free" });
+    const merge = await holdMerge([anon.id, known.id]);
+    const identifying = identify({ anonymous_id: "trait-merge-anon" }, { plan: "gold" });
+    await new Promise((r) => setTimeout(r, 200));
+    merge.release();
+    await holdMerge.commits;
+    const profile = await identifying;
+    expect(profile.id).toBe(known.id);
+    expect(profile.traits.plan).toBe("gold");
+    const [{ traits }] = await db().query(`SELECT traits FROM profiles WHERE id = $1`, [anon.id]);
+    expect(traits.plan).toBeUndefined();
+  });
+
   it("should reject traits that do not match their declared type, naming the path", async () => {
     await t.gql(`mutation { defineTraits(input: { traits: [{ name: "age", type: "number" }] }) { traits { name } } }`, {}, ws.keys.admin);
     const res = await t.gql(IDENTIFY, { input: { identifiers: { user_id: "typed" }, traits: { age: "old" } } }, ws.keys.ingest);
