@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
-import { encodeState } from "../src/profiles/trait-state-codec";
-import { decodeJsonState } from "../src/profiles/trait-state-json";
+import { decodeState, encodeState } from "../src/profiles/trait-state-codec";
+import { decodeJsonState, encodeJsonState } from "../src/profiles/trait-state-json";
 
 /**
  * The computed-trait state moves out of `computed._state` (a JSON string inside the jsonb every
@@ -33,7 +33,22 @@ export class ProfilesTraitState1795450000000 implements MigrationInterface {
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
-        // The states are not converted back: rebuild computed traits from events after going down.
+        // States go back into computed._state, in the JSON form (version 3) the code before this migration reads.
+        let after = "00000000-0000-0000-0000-000000000000";
+        for (;;) {
+            const rows: { id: string; state: Buffer }[] = await queryRunner.query(
+                `SELECT id, trait_state AS state FROM profiles WHERE trait_state IS NOT NULL AND id > $1 ORDER BY id LIMIT 1000`,
+                [after],
+            );
+            if (!rows.length) break;
+            const converted = rows.map((r) => ({ id: r.id, s: encodeJsonState(decodeState(r.state)!) }));
+            await queryRunner.query(
+                `UPDATE profiles p SET computed = p.computed || jsonb_build_object('_state', x.s)
+                 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, s text) WHERE p.id = x.id`,
+                [JSON.stringify(converted)],
+            );
+            after = rows[rows.length - 1].id;
+        }
         await queryRunner.query(`ALTER TABLE "profiles" DROP COLUMN "trait_state"`);
     }
 

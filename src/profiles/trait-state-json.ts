@@ -8,9 +8,19 @@ type Weights = Record<string, number>;
 const asMap = (o: Weights): Map<string, number> => new Map(Object.entries(o));
 
 /**
+ * The state in the JSON form written before version 4 (version 3: a JSON string of a positional
+ * array, views flattened, hours 0 when all are zero); the ProfilesTraitState migration's `down`
+ * writes it back into `computed._state`.
+ */
+export function encodeJsonState(s: TraitState): string {
+  const hours = s.hours.some((h) => h !== 0) ? s.hours : 0;
+  return JSON.stringify([3, s.at, s.eng, Object.fromEntries(s.cat), Object.fromEntries(s.cart), s.viewed.flat(), hours, s.delivered, s.opens, s.clicks, s.purchases, s.purchaseRevenue, s.refunds, s.first, s.last, s.lastPurchase, s.lastPurchaseCategory, s.hrs, s.days]);
+}
+
+/**
  * The state as stored before version 4 (`trait-state-codec`), in `computed._state`: a JSON string
  * of a positional array (version 3), with buckets as objects keyed by index (version 2), or the
- * plain object. Read once, by the migration that moves states to `profiles.trait_state`.
+ * plain object. Read by the migration that moves states to `profiles.trait_state`.
  */
 export function decodeJsonState(stored: unknown): TraitState | undefined {
   const value = typeof stored === "string" ? (JSON.parse(stored) as unknown) : stored;

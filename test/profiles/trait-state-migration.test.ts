@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
 import { EVENT_INGESTION } from "../../src/events/events.module";
 import { decodeState } from "../../src/profiles/trait-state-codec";
+import { decodeJsonState, encodeJsonState } from "../../src/profiles/trait-state-json";
 import { ProfilesTraitState1795450000000 } from "../../migrations/1795450000000-ProfilesTraitState";
 
 describe("moving trait states out of computed (migration)", () => {
@@ -13,7 +14,7 @@ describe("moving trait states out of computed (migration)", () => {
   });
   afterAll(() => t.stop());
 
-  it("should convert a state stored as JSON in computed._state into trait_state, exactly, and drop it from computed", async () => {
+  it("should move a state back into computed._state as JSON (down) and into trait_state again (up), exactly", async () => {
     const now = Date.now();
     const [r] = await t.app.runtime.registry.get(EVENT_INGESTION).ingest(ws.id, [
       { messageId: "mig-1", type: "product_view", userId: "mig-user", occurredAt: new Date(now - 3_600_000).toISOString(), properties: { itemId: "sku-ü" } },
@@ -25,12 +26,15 @@ describe("moving trait states out of computed (migration)", () => {
       const [before] = await runner.query(`SELECT computed, trait_state FROM profiles WHERE id = $1`, [r.profileId]);
       const state = decodeState(before.trait_state)!;
       expect(state.purchases).toBe(1);
-      // The row as version 3 wrote it: the state as a JSON string of a positional array inside computed.
-      const v3 = JSON.stringify([3, state.at, state.eng, Object.fromEntries(state.cat), Object.fromEntries(state.cart), state.viewed.flat(), state.hours.some((h) => h) ? state.hours : 0, state.delivered, state.opens, state.clicks, state.purchases, state.purchaseRevenue, state.refunds, state.first, state.last, state.lastPurchase, state.lastPurchaseCategory, state.hrs, state.days]);
-      await runner.query(`ALTER TABLE profiles DROP COLUMN trait_state`);
-      await runner.query(`UPDATE profiles SET computed = computed || jsonb_build_object('_state', $2::text) WHERE id = $1`, [r.profileId, v3]);
+      const migration = new ProfilesTraitState1795450000000();
+      // Down: the row as version 3 wrote it, the state as a JSON string of a positional array inside computed.
+      await migration.down(runner);
+      const [down] = await runner.query(`SELECT computed FROM profiles WHERE id = $1`, [r.profileId]);
+      expect(down.computed._state).toBe(encodeJsonState(state));
+      expect(decodeJsonState(down.computed._state)).toEqual(state);
+      expect(await runner.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'profiles' AND column_name = 'trait_state'`)).toEqual([]);
 
-      await new ProfilesTraitState1795450000000().up(runner);
+      await migration.up(runner);
 
       const [after] = await runner.query(`SELECT computed, trait_state FROM profiles WHERE id = $1`, [r.profileId]);
       expect(decodeState(after.trait_state)).toEqual(state);
