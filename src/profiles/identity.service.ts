@@ -23,14 +23,22 @@ export const KNOWN_TYPES = new Set(["user_id", "email"]);
 const SEP = "\u0001";
 const RETRYABLE = new Set(["40P01", "40001"]);
 
-/** Retries a transaction on deadlock or serialization failure (concurrent identity resolution). */
+/** A profile identifiers were about to join was deleted meanwhile (erased): resolve again from the start. */
+export class ProfileVanished extends Error {
+  constructor(readonly profileIds: string[]) {
+    super(`profiles ${profileIds.join(", ")} were deleted while identifiers were being attached to them`);
+  }
+}
+
+/** Retries a transaction on deadlock, serialization failure or a vanished profile (concurrent identity resolution, erasure). */
 export async function withRetry<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await work();
     } catch (error) {
       const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
-      if (i >= attempts || !code || !RETRYABLE.has(code)) throw error;
+      const retryable = error instanceof ProfileVanished || (code !== undefined && RETRYABLE.has(code));
+      if (i >= attempts || !retryable) throw error;
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * i));
     }
   }
@@ -156,15 +164,18 @@ export class IdentityService {
   }
 
   /**
-   * Locks profiles (FOR KEY SHARE, in id order) until the transaction ends, so a merge of them
-   * waits for it — and it for a merge in progress; follows merges committed meanwhile (their
-   * survivors are held too). Returns loser → survivor.
+   * Locks profiles (FOR KEY SHARE, in id order) until the transaction ends, so a merge or erasure
+   * of them waits for it — and it for one in progress; follows merges committed meanwhile (their
+   * survivors are held too). Returns loser → survivor; a profile deleted meanwhile (erased: its
+   * identifiers went with it) throws `ProfileVanished`, and the resolution starts over.
    */
   private async holdProfiles(m: EntityManager, ws: string, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const { redirect } = await followMerges(ids, (next) =>
+    const { live, redirect } = await followMerges(ids, (next) =>
       m.query(`SELECT id, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE`, [ws, next]),
     );
+    const vanished = [...new Set(ids.map((id) => survivorOf(redirect, id)))].filter((id) => !live.has(id));
+    if (vanished.length) throw new ProfileVanished(vanished);
     return redirect;
   }
 

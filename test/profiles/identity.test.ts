@@ -1,3 +1,4 @@
+import type { EntityManager } from "typeorm";
 import { startTestApp, type TestApp, type TestWorkspace } from "../support/test-app";
 import { EVENT_INGESTION } from "../../src/events/events.module";
 import { PROFILES } from "../../src/profiles/profiles.module";
@@ -97,24 +98,23 @@ describe("identity resolution", () => {
     expect(c).toBe(200);
   });
 
-  /** Runs a merge of `ids` and holds its transaction open (its row locks taken) until `release` is called. */
-  const holdMerge = async (ids: string[]) => {
+  /** Runs `work` in a transaction and holds it open (its row locks taken) until `release` is called; `committed` settles after. */
+  const hold = async <T>(work: (m: EntityManager) => Promise<T>) => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    let survivor = "";
-    const merged = new Promise<void>((ready, fail) => {
-      const done = db().transaction(async (m) => {
-        survivor = (await t.app.runtime.registry.get(PROFILES).identity.merge(m, ws.id, ids)).survivor;
+    let result!: T;
+    let committed!: Promise<void>;
+    await new Promise<void>((ready, fail) => {
+      committed = db().transaction(async (m) => {
+        result = await work(m);
         ready();
         await held;
       });
-      done.catch(fail);
-      holdMerge.commits = done;
+      committed.catch(fail);
     });
-    await merged;
-    return { survivor, release };
+    return { result, release, committed };
   };
-  holdMerge.commits = Promise.resolve() as Promise<unknown>;
+  const holdMerge = (ids: string[]) => hold((m) => t.app.runtime.registry.get(PROFILES).identity.merge(m, ws.id, ids));
   const ownerOf = async (type: string, value: string) => {
     const codec = t.app.runtime.registry.get(PROFILES).identity.codec;
     const rows: { profile_id: string; merged_into_id: string | null }[] = await db().query(
@@ -128,14 +128,31 @@ describe("identity resolution", () => {
     const anon = await identify({ anonymous_id: "mid-merge-anon" });
     const known = await identify({ user_id: "mid-merge-user" });
     const merge = await holdMerge([anon.id, known.id]);
-    expect(merge.survivor).toBe(known.id);
+    expect(merge.result.survivor).toBe(known.id);
     // Sent while the merge is uncommitted: identity still reads the anonymous id's old owner.
     const attaching = identify({ anonymous_id: "mid-merge-anon", email: "mid-merge@example.com" });
     await new Promise((r) => setTimeout(r, 200));
     merge.release();
-    await holdMerge.commits;
+    await merge.committed;
     expect((await attaching).id).toBe(known.id);
     expect(await ownerOf("email", "mid-merge@example.com")).toEqual({ profile_id: known.id, merged_into_id: null });
+  });
+
+  it("should give identifiers a profile of their own when the profile they were joining is deleted meanwhile", async () => {
+    const anon = await identify({ anonymous_id: "gone-anon" });
+    // What an erasure does to the profile, held uncommitted.
+    const erasure = await hold(async (m) => {
+      await m.query(`DELETE FROM profile_identifiers WHERE profile_id = $1`, [anon.id]);
+      await m.query(`DELETE FROM profiles WHERE id = $1`, [anon.id]);
+    });
+    const attaching = identify({ anonymous_id: "gone-anon", email: "gone@example.com" });
+    await new Promise((r) => setTimeout(r, 200));
+    erasure.release();
+    await erasure.committed;
+    const profile = await attaching;
+    expect(profile.id).not.toBe(anon.id);
+    expect(await ownerOf("email", "gone@example.com")).toEqual({ profile_id: profile.id, merged_into_id: null });
+    expect(await ownerOf("anonymous_id", "gone-anon")).toEqual({ profile_id: profile.id, merged_into_id: null });
   });
 
   it("should write identify() traits to the survivor when the profile merges meanwhile", async () => {
@@ -145,7 +162,7 @@ describe("identity resolution", () => {
     const identifying = identify({ anonymous_id: "trait-merge-anon" }, { plan: "gold" });
     await new Promise((r) => setTimeout(r, 200));
     merge.release();
-    await holdMerge.commits;
+    await merge.committed;
     const profile = await identifying;
     expect(profile.id).toBe(known.id);
     expect(profile.traits.plan).toBe("gold");
