@@ -12,9 +12,11 @@ export interface ArrivingEvent {
   behavioral: boolean;
 }
 
-/** What applying a batch did: events dropped for denied consent, and changed trait names per profile. */
+/** What applying a batch did: events dropped for denied consent or a profile erased meanwhile, and changed trait names per profile. */
 export interface Applied<A extends ArrivingEvent = ArrivingEvent> {
   denied: A[];
+  /** Events whose profile was deleted (erased) after identity resolution named it. */
+  vanished: A[];
   traitNames: Map<string, string[]>;
 }
 
@@ -28,10 +30,11 @@ export interface Applied<A extends ArrivingEvent = ArrivingEvent> {
 export async function applyToProfiles<A extends ArrivingEvent>(m: EntityManager, ws: string, arriving: A[], categories: Map<string, string | null>, now: number): Promise<Applied<A>> {
   const locks = await lockProfiles(m, ws, arriving.map((a) => a.profileId));
   for (const a of arriving) a.profileId = survivorOf(locks.redirect, a.profileId);
+  const vanished = arriving.filter((a) => !locks.live.has(a.profileId));
   const denied = arriving.filter((a) => a.behavioral && locks.live.get(a.profileId)?.analytics === false);
   const droppedSet = new Set(denied);
   const kept = arriving.filter((a) => !droppedSet.has(a) && locks.live.has(a.profileId));
   const rows: ComputedRow[] = [...byProfile(kept)].map(([id, list]) => foldComputed(id, locks.live.get(id), list.map((a) => a.event), categories, now));
   await writeComputed(m, ws, rows);
-  return { denied, traitNames: new Map(rows.map((r) => [r.id, r.names])) };
+  return { denied, vanished, traitNames: new Map(rows.map((r) => [r.id, r.names])) };
 }

@@ -64,16 +64,21 @@ export async function storeEntries(m: EntityManager, ws: string, entries: Entry[
   }
   // Profiles are read, folded and locked only now (after the events are in), so concurrent
   // transactions wait for each other as briefly as possible.
-  const { denied, traitNames } = await applyToProfiles(m, ws, arriving, categories, now);
-  const moved = arriving.filter((a) => a.profileId !== a.entry.resolved);
+  const { denied, vanished, traitNames } = await applyToProfiles(m, ws, arriving, categories, now);
+  const gone = new Map<(typeof arriving)[number], EventProblem>([
+    ...denied.map((a) => [a, { path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" }] as const),
+    // The person was erased between identity resolution and this write: nothing of them may stay.
+    ...vanished.map((a) => [a, { path: "type", code: "not_stored_profile_erased", message: "not stored: this person's profile was erased meanwhile" }] as const),
+  ]);
+  const moved = arriving.filter((a) => a.profileId !== a.entry.resolved && !gone.has(a));
   if (moved.length)
     await m.query(`UPDATE events e SET profile_id = x.p FROM unnest($2::uuid[], $3::uuid[]) AS x(id, p) WHERE e.workspace_id = $1 AND e.id = x.id`, [ws, moved.map((a) => a.id), moved.map((a) => a.profileId)]);
-  if (denied.length) await m.query(`DELETE FROM events WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, denied.map((a) => a.id)]);
-  const gone = new Set(denied);
+  if (gone.size) await m.query(`DELETE FROM events WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, [...gone.keys()].map((a) => a.id)]);
   for (const a of arriving) {
-    if (gone.has(a)) {
-      a.entry.result.profileId = a.profileId;
-      a.entry.result.warnings.push({ path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" });
+    const warning = gone.get(a);
+    if (warning) {
+      a.entry.result.profileId = warning.code === "not_stored_profile_erased" ? null : a.profileId;
+      a.entry.result.warnings.push(warning);
     } else Object.assign(a.entry.result, { eventId: a.id, profileId: a.profileId });
   }
   for (const [e, earlier] of repeats) Object.assign(e.result, { status: "DUPLICATE", eventId: earlier.result.eventId, profileId: earlier.result.profileId, warnings: [] });

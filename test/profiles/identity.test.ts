@@ -155,6 +155,23 @@ describe("identity resolution", () => {
     expect(await ownerOf("anonymous_id", "gone-anon")).toEqual({ profile_id: profile.id, merged_into_id: null });
   });
 
+  it("should not store events resolved to a profile that is deleted before they are written", async () => {
+    const anon = await identify({ anonymous_id: "gone-events" });
+    const erasure = await hold(async (m) => {
+      await m.query(`DELETE FROM profile_identifiers WHERE profile_id = $1`, [anon.id]);
+      await m.query(`DELETE FROM profiles WHERE id = $1`, [anon.id]);
+    });
+    // Identity still reads the old owner; the write waits for the profile's lock.
+    const ingesting = ingest([{ messageId: "gone-ev-1", type: "page_view", anonymousId: "gone-events" }]);
+    await new Promise((r) => setTimeout(r, 200));
+    erasure.release();
+    await erasure.committed;
+    const [result] = await ingesting;
+    expect(result).toMatchObject({ status: "ACCEPTED", eventId: null, profileId: null, warnings: [expect.objectContaining({ code: "not_stored_profile_erased" })] });
+    const [{ n }] = await db().query(`SELECT count(*)::int n FROM events WHERE workspace_id = $1 AND message_id = 'gone-ev-1'`, [ws.id]);
+    expect(n).toBe(0);
+  });
+
   it("should write identify() traits to the survivor when the profile merges meanwhile", async () => {
     const anon = await identify({ anonymous_id: "trait-merge-anon" });
     const known = await identify({ user_id: "trait-merge-user" }, { plan: "free" });
