@@ -121,7 +121,8 @@ export class ProfileService {
         [workspaceId, JSON.stringify([...byProfile].map(([id, t]) => ({ id, t })))],
       );
       for (const { id } of written) names.set(id, [...new Set([...(names.get(id) ?? []), ...Object.keys(byProfile.get(id)!)])]);
-      const skipped = [...byProfile.keys()].filter((id) => !written.some((w) => w.id === id));
+      const done = new Set(written.map((w) => w.id));
+      const skipped = [...byProfile.keys()].filter((id) => !done.has(id));
       if (!skipped.length) break;
       // A new statement sees the merges committed while the update waited.
       const rows: { id: string; merged_into_id: string | null }[] = await this.dataSource.query(`SELECT id, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [workspaceId, skipped]);
