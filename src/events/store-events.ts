@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { EventProblem } from "./rejected-event.entity";
+import { dropOrphanIdentifiers } from "../profiles/identity.service";
 import { applyToProfiles } from "./apply-to-profiles";
 import { insertEvents, type EventRow } from "./event-writer";
 import type { ValidEvent } from "./validate-event";
@@ -74,6 +75,7 @@ export async function storeEntries(m: EntityManager, ws: string, entries: Entry[
   if (moved.length)
     await m.query(`UPDATE events e SET profile_id = x.p FROM unnest($2::uuid[], $3::uuid[]) AS x(id, p) WHERE e.workspace_id = $1 AND e.id = x.id`, [ws, moved.map((a) => a.id), moved.map((a) => a.profileId)]);
   if (gone.size) await m.query(`DELETE FROM events WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [ws, [...gone.keys()].map((a) => a.id)]);
+  if (vanished.length) await dropOrphanIdentifiers(m, ws, [...new Set(vanished.map((a) => a.profileId))]);
   for (const a of arriving) {
     const warning = gone.get(a);
     if (warning) {

@@ -30,6 +30,17 @@ export class ProfileVanished extends Error {
   }
 }
 
+/**
+ * Deletes identifiers that still name deleted profiles (left by a race with an erasure, before
+ * identity checked for it), so the next resolution gives them a profile again.
+ */
+export async function dropOrphanIdentifiers(m: EntityManager, ws: string, profileIds: string[]): Promise<void> {
+  await m.query(
+    `DELETE FROM profile_identifiers i WHERE i.workspace_id = $1 AND i.profile_id = ANY($2::uuid[]) AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = i.profile_id)`,
+    [ws, profileIds],
+  );
+}
+
 /** Retries a transaction on deadlock, serialization failure or a vanished profile (concurrent identity resolution, erasure). */
 export async function withRetry<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
   for (let i = 1; ; i++) {
@@ -175,7 +186,12 @@ export class IdentityService {
       m.query(`SELECT id, merged_into_id FROM profiles WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE`, [ws, next]),
     );
     const vanished = [...new Set(ids.map((id) => survivorOf(redirect, id)))].filter((id) => !live.has(id));
-    if (vanished.length) throw new ProfileVanished(vanished);
+    if (vanished.length) {
+      // Identifiers still naming a deleted profile would send every retry back here: they go
+      // first, on their own (this transaction is about to roll back).
+      await dropOrphanIdentifiers(this.dataSource.manager, ws, vanished);
+      throw new ProfileVanished(vanished);
+    }
     return redirect;
   }
 

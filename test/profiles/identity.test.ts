@@ -155,6 +155,22 @@ describe("identity resolution", () => {
     expect(await ownerOf("anonymous_id", "gone-anon")).toEqual({ profile_id: profile.id, merged_into_id: null });
   });
 
+  it("should give identifiers a new profile when an identifier they come with names a profile that no longer exists", async () => {
+    // Left by a race before identity checked for deleted profiles: an identifier whose profile is gone.
+    const codec = t.app.runtime.registry.get(PROFILES).identity.codec;
+    await db().query(`INSERT INTO profile_identifiers (workspace_id, type, value, profile_id) VALUES ($1, 'anonymous_id', $2, '00000000-0000-4000-8000-00000000dead')`, [ws.id, codec.storedValue(ws.id, "anonymous_id", "orphan-anon")]);
+    const profile = await identify({ anonymous_id: "orphan-anon", email: "orphan@example.com" });
+    expect(await ownerOf("anonymous_id", "orphan-anon")).toEqual({ profile_id: profile.id, merged_into_id: null });
+    expect(await ownerOf("email", "orphan@example.com")).toEqual({ profile_id: profile.id, merged_into_id: null });
+    // Events naming only such an identifier: the first is not stored, the orphan is dropped, the next gets a profile.
+    await db().query(`INSERT INTO profile_identifiers (workspace_id, type, value, profile_id) VALUES ($1, 'anonymous_id', $2, '00000000-0000-4000-8000-00000000beef')`, [ws.id, codec.storedValue(ws.id, "anonymous_id", "orphan-events")]);
+    const [first] = await ingest([{ messageId: "orphan-ev-1", type: "page_view", anonymousId: "orphan-events" }]);
+    expect(first.warnings.map((w) => w.code)).toEqual(["not_stored_profile_erased"]);
+    const [second] = await ingest([{ messageId: "orphan-ev-2", type: "page_view", anonymousId: "orphan-events" }]);
+    expect(second).toMatchObject({ status: "ACCEPTED", warnings: [] });
+    expect(await ownerOf("anonymous_id", "orphan-events")).toEqual({ profile_id: second.profileId, merged_into_id: null });
+  });
+
   it("should not store events resolved to a profile that is deleted before they are written", async () => {
     const anon = await identify({ anonymous_id: "gone-events" });
     const erasure = await hold(async (m) => {
