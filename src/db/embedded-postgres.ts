@@ -105,16 +105,17 @@ async function stopLeftover(dataDir: string, log: (line: string) => void): Promi
   const pidFile = `${dataDir}/postmaster.pid`;
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isProcessRunning(pid)) return;
   log(`stopping the PostgreSQL (pid ${pid}) an earlier run left on ${dataDir}`);
   process.kill(pid, "SIGINT"); // fast shutdown
-  for (let waited = 0; isRunning(pid); waited += 100) {
+  for (let waited = 0; isProcessRunning(pid); waited += 100) {
     if (waited > 30_000) throw new Error(`PostgreSQL (pid ${pid}) still runs on ${dataDir} after 30 s; stop it and start again`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this id exists (also when it belongs to another user, as PostgreSQL does under root). */
+export function isProcessRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

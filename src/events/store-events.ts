@@ -24,6 +24,11 @@ export interface Entry {
   result: StoredResult;
 }
 
+/** Events kept out of storage: the person denied analytics consent (behavioural events only). */
+const ANALYTICS_DENIED: EventProblem = { path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" };
+/** Events kept out of storage: the person was erased between identity resolution and this write; nothing of them may stay. */
+const PROFILE_ERASED: EventProblem = { path: "type", code: "not_stored_profile_erased", message: "not stored: this person's profile was erased meanwhile" };
+
 /** Batches this large (imports) travel by COPY into a staging table instead of one JSON parameter. */
 const COPY_THRESHOLD = 1500;
 
@@ -66,11 +71,7 @@ export async function storeEntries(m: EntityManager, ws: string, entries: Entry[
   // Profiles are read, folded and locked only now (after the events are in), so concurrent
   // transactions wait for each other as briefly as possible.
   const { denied, vanished, traitNames } = await applyToProfiles(m, ws, arriving, categories, now);
-  const gone = new Map<(typeof arriving)[number], EventProblem>([
-    ...denied.map((a) => [a, { path: "type", code: "not_stored_analytics_denied", message: "not stored: this person denied analytics consent" }] as const),
-    // The person was erased between identity resolution and this write: nothing of them may stay.
-    ...vanished.map((a) => [a, { path: "type", code: "not_stored_profile_erased", message: "not stored: this person's profile was erased meanwhile" }] as const),
-  ]);
+  const gone = new Map<(typeof arriving)[number], EventProblem>([...denied.map((a) => [a, ANALYTICS_DENIED] as const), ...vanished.map((a) => [a, PROFILE_ERASED] as const)]);
   const moved = arriving.filter((a) => a.profileId !== a.entry.resolved && !gone.has(a));
   if (moved.length)
     await m.query(`UPDATE events e SET profile_id = x.p FROM unnest($2::uuid[], $3::uuid[]) AS x(id, p) WHERE e.workspace_id = $1 AND e.id = x.id`, [ws, moved.map((a) => a.id), moved.map((a) => a.profileId)]);
@@ -79,8 +80,8 @@ export async function storeEntries(m: EntityManager, ws: string, entries: Entry[
   for (const a of arriving) {
     const warning = gone.get(a);
     if (warning) {
-      a.entry.result.profileId = warning.code === "not_stored_profile_erased" ? null : a.profileId;
-      a.entry.result.warnings.push(warning);
+      a.entry.result.profileId = warning === PROFILE_ERASED ? null : a.profileId;
+      a.entry.result.warnings.push({ ...warning });
     } else Object.assign(a.entry.result, { eventId: a.id, profileId: a.profileId });
   }
   for (const [e, earlier] of repeats) Object.assign(e.result, { status: "DUPLICATE", eventId: earlier.result.eventId, profileId: earlier.result.profileId, warnings: [] });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isProcessRunning } from "../../src/db/embedded-postgres";
 
 const ROOT = join(__dirname, "..", "..");
 const REGISTER = join(ROOT, "test", "reliability", "support", "swc-register.js");
@@ -35,15 +36,6 @@ function postmasterPid(dataDir: string): number {
   return Number(readFileSync(join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
   for (const start = Date.now(); Date.now() - start < timeoutMs; ) {
     if (check()) return true;
@@ -65,8 +57,8 @@ describe("kindred serve on the embedded PostgreSQL", () => {
     for (const s of running) if (s.child.exitCode === null) s.child.kill("SIGKILL");
     if (existsSync(join(dataDir, "postgres", "postmaster.pid"))) {
       const pid = postmasterPid(dataDir);
-      if (isRunning(pid)) process.kill(pid, "SIGINT");
-      await until(() => !isRunning(pid), 30_000);
+      if (isProcessRunning(pid)) process.kill(pid, "SIGINT");
+      await until(() => !isProcessRunning(pid), 30_000);
     }
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -78,7 +70,7 @@ describe("kindred serve on the embedded PostgreSQL", () => {
     expect((await fetch(`${serve.baseUrl}/healthz`)).status).toBe(200);
     process.kill(-serve.child.pid!, "SIGINT");
     expect({ code: await serve.exited, tail: serve.output().slice(-1500) }).toEqual({ code: 0, tail: expect.stringContaining('"msg":"stopped"') });
-    expect(await until(() => !isRunning(pid), 10_000)).toBe(true);
+    expect(await until(() => !isProcessRunning(pid), 10_000)).toBe(true);
   });
 
   it("should take its data directory over from a PostgreSQL a killed server left running", async () => {
@@ -87,10 +79,10 @@ describe("kindred serve on the embedded PostgreSQL", () => {
     const leftover = postmasterPid(dataDir);
     killed.child.kill("SIGKILL");
     await killed.exited;
-    expect(isRunning(leftover)).toBe(true); // its own process group kept it alive
+    expect(isProcessRunning(leftover)).toBe(true); // its own process group kept it alive
     const serve = await startServe(dataDir);
     running.push(serve);
-    expect(isRunning(leftover)).toBe(false);
+    expect(isProcessRunning(leftover)).toBe(false);
     expect((await fetch(`${serve.baseUrl}/healthz`)).status).toBe(200);
     process.kill(-serve.child.pid!, "SIGINT");
     expect(await serve.exited).toBe(0);

@@ -115,6 +115,23 @@ describe("identity resolution", () => {
     return { result, release, committed };
   };
   const holdMerge = (ids: string[]) => hold((m) => t.app.runtime.registry.get(PROFILES).identity.merge(m, ws.id, ids));
+  /** What an erasure does to a profile (its identifiers and row deleted), held uncommitted. */
+  const holdErasure = (profileId: string) =>
+    hold(async (m) => {
+      await m.query(`DELETE FROM profile_identifiers WHERE profile_id = $1`, [profileId]);
+      await m.query(`DELETE FROM profiles WHERE id = $1`, [profileId]);
+    });
+  /** Sends `request` while `held` is uncommitted, gives it time to reach the held rows, then commits `held`. */
+  const whileHeld = async <T>(held: { release: () => void; committed: Promise<void> }, request: () => Promise<T>) => {
+    const answer = request();
+    await new Promise((r) => setTimeout(r, 200));
+    held.release();
+    await held.committed;
+    return answer;
+  };
+  /** An identifier whose profile is gone (left by a race before identity checked for deleted profiles). */
+  const plantOrphan = (value: string, profileId: string) =>
+    db().query(`INSERT INTO profile_identifiers (workspace_id, type, value, profile_id) VALUES ($1, 'anonymous_id', $2, $3)`, [ws.id, t.app.runtime.registry.get(PROFILES).identity.codec.storedValue(ws.id, "anonymous_id", value), profileId]);
   const ownerOf = async (type: string, value: string) => {
     const codec = t.app.runtime.registry.get(PROFILES).identity.codec;
     const rows: { profile_id: string; merged_into_id: string | null }[] = await db().query(
@@ -130,40 +147,26 @@ describe("identity resolution", () => {
     const merge = await holdMerge([anon.id, known.id]);
     expect(merge.result.survivor).toBe(known.id);
     // Sent while the merge is uncommitted: identity still reads the anonymous id's old owner.
-    const attaching = identify({ anonymous_id: "mid-merge-anon", email: "mid-merge@example.com" });
-    await new Promise((r) => setTimeout(r, 200));
-    merge.release();
-    await merge.committed;
-    expect((await attaching).id).toBe(known.id);
+    const attached = await whileHeld(merge, () => identify({ anonymous_id: "mid-merge-anon", email: "mid-merge@example.com" }));
+    expect(attached.id).toBe(known.id);
     expect(await ownerOf("email", "mid-merge@example.com")).toEqual({ profile_id: known.id, merged_into_id: null });
   });
 
   it("should give identifiers a profile of their own when the profile they were joining is deleted meanwhile", async () => {
     const anon = await identify({ anonymous_id: "gone-anon" });
-    // What an erasure does to the profile, held uncommitted.
-    const erasure = await hold(async (m) => {
-      await m.query(`DELETE FROM profile_identifiers WHERE profile_id = $1`, [anon.id]);
-      await m.query(`DELETE FROM profiles WHERE id = $1`, [anon.id]);
-    });
-    const attaching = identify({ anonymous_id: "gone-anon", email: "gone@example.com" });
-    await new Promise((r) => setTimeout(r, 200));
-    erasure.release();
-    await erasure.committed;
-    const profile = await attaching;
+    const profile = await whileHeld(await holdErasure(anon.id), () => identify({ anonymous_id: "gone-anon", email: "gone@example.com" }));
     expect(profile.id).not.toBe(anon.id);
     expect(await ownerOf("email", "gone@example.com")).toEqual({ profile_id: profile.id, merged_into_id: null });
     expect(await ownerOf("anonymous_id", "gone-anon")).toEqual({ profile_id: profile.id, merged_into_id: null });
   });
 
   it("should give identifiers a new profile when an identifier they come with names a profile that no longer exists", async () => {
-    // Left by a race before identity checked for deleted profiles: an identifier whose profile is gone.
-    const codec = t.app.runtime.registry.get(PROFILES).identity.codec;
-    await db().query(`INSERT INTO profile_identifiers (workspace_id, type, value, profile_id) VALUES ($1, 'anonymous_id', $2, '00000000-0000-4000-8000-00000000dead')`, [ws.id, codec.storedValue(ws.id, "anonymous_id", "orphan-anon")]);
+    await plantOrphan("orphan-anon", "00000000-0000-4000-8000-00000000dead");
     const profile = await identify({ anonymous_id: "orphan-anon", email: "orphan@example.com" });
     expect(await ownerOf("anonymous_id", "orphan-anon")).toEqual({ profile_id: profile.id, merged_into_id: null });
     expect(await ownerOf("email", "orphan@example.com")).toEqual({ profile_id: profile.id, merged_into_id: null });
     // Events naming only such an identifier: the first is not stored, the orphan is dropped, the next gets a profile.
-    await db().query(`INSERT INTO profile_identifiers (workspace_id, type, value, profile_id) VALUES ($1, 'anonymous_id', $2, '00000000-0000-4000-8000-00000000beef')`, [ws.id, codec.storedValue(ws.id, "anonymous_id", "orphan-events")]);
+    await plantOrphan("orphan-events", "00000000-0000-4000-8000-00000000beef");
     const [first] = await ingest([{ messageId: "orphan-ev-1", type: "page_view", anonymousId: "orphan-events" }]);
     expect(first.warnings.map((w) => w.code)).toEqual(["not_stored_profile_erased"]);
     const [second] = await ingest([{ messageId: "orphan-ev-2", type: "page_view", anonymousId: "orphan-events" }]);
@@ -173,16 +176,8 @@ describe("identity resolution", () => {
 
   it("should not store events resolved to a profile that is deleted before they are written", async () => {
     const anon = await identify({ anonymous_id: "gone-events" });
-    const erasure = await hold(async (m) => {
-      await m.query(`DELETE FROM profile_identifiers WHERE profile_id = $1`, [anon.id]);
-      await m.query(`DELETE FROM profiles WHERE id = $1`, [anon.id]);
-    });
     // Identity still reads the old owner; the write waits for the profile's lock.
-    const ingesting = ingest([{ messageId: "gone-ev-1", type: "page_view", anonymousId: "gone-events" }]);
-    await new Promise((r) => setTimeout(r, 200));
-    erasure.release();
-    await erasure.committed;
-    const [result] = await ingesting;
+    const [result] = await whileHeld(await holdErasure(anon.id), () => ingest([{ messageId: "gone-ev-1", type: "page_view", anonymousId: "gone-events" }]));
     expect(result).toMatchObject({ status: "ACCEPTED", eventId: null, profileId: null, warnings: [expect.objectContaining({ code: "not_stored_profile_erased" })] });
     const [{ n }] = await db().query(`SELECT count(*)::int n FROM events WHERE workspace_id = $1 AND message_id = 'gone-ev-1'`, [ws.id]);
     expect(n).toBe(0);
@@ -192,11 +187,7 @@ describe("identity resolution", () => {
     const anon = await identify({ anonymous_id: "trait-merge-anon" });
     const known = await identify({ user_id: "trait-merge-user" }, { plan: "free" });
     const merge = await holdMerge([anon.id, known.id]);
-    const identifying = identify({ anonymous_id: "trait-merge-anon" }, { plan: "gold" });
-    await new Promise((r) => setTimeout(r, 200));
-    merge.release();
-    await merge.committed;
-    const profile = await identifying;
+    const profile = await whileHeld(merge, () => identify({ anonymous_id: "trait-merge-anon" }, { plan: "gold" }));
     expect(profile.id).toBe(known.id);
     expect(profile.traits.plan).toBe("gold");
     const [{ traits }] = await db().query(`SELECT traits FROM profiles WHERE id = $1`, [anon.id]);
