@@ -5,6 +5,7 @@ import { applyToProfiles } from "./apply-to-profiles";
 import { insertEvents, type EventRow } from "./event-writer";
 import type { ValidEvent } from "./validate-event";
 import { isoString } from "../common/iso-time";
+import { uuidV7 } from "../common/uuid-v7";
 
 /** The answer for one event, filled in as it is stored. */
 export interface StoredResult {
@@ -51,7 +52,7 @@ export async function storeEntries(m: EntityManager, ws: string, entries: Entry[
       unique.push(e);
     }
   }
-  const rows: EventRow[] = unique.map(({ event: v, resolved }) => ({ m: v.messageId, t: v.type, o: isoString(v.occurredAt.getTime()), p: resolved, pr: v.properties, c: v.context, i: v.itemIds, r: v.revenue, cur: v.currency }));
+  const rows: EventRow[] = unique.map(({ event: v, resolved }) => ({ id: uuidV7(), m: v.messageId, t: v.type, o: isoString(v.occurredAt.getTime()), p: resolved, pr: v.properties, c: v.context, i: v.itemIds, r: v.revenue, cur: v.currency }));
   const inserted = await insertEvents(m, ws, rows, rows.length >= COPY_THRESHOLD);
   const ids = new Map(inserted.map((r) => [r.message_id, r.id]));
   const dupIds = unique.filter((e) => !ids.has(e.event.messageId)).map((e) => e.event.messageId);
