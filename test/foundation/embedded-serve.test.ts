@@ -15,20 +15,27 @@ interface Serve {
   output: () => string;
 }
 
-async function startServe(dataDir: string): Promise<Serve> {
+function spawnServe(dataDir: string): Omit<Serve, "baseUrl"> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "", DATABASE_URL: "", KINDRED_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info" };
   const child = spawn(process.execPath, ["-r", REGISTER, "-e", `require("./src/main.ts").main(["serve"]).then((code) => process.exit(code))`], { cwd: ROOT, env, detached: true, stdio: "pipe" });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, exited, output: () => output };
+}
+
+async function startServe(dataDir: string): Promise<Serve> {
+  const { child, exited, output: text } = spawnServe(dataDir);
+  let output = text();
   const started = Date.now();
   while (!/listening at (http:\/\/\S+)\/graphql/.test(output)) {
     if (child.exitCode !== null || Date.now() - started > 90_000) throw new Error(`serve did not start: ${output.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 100));
+    output = text();
   }
   const baseUrl = /listening at (http:\/\/\S+)\/graphql/.exec(output)![1];
-  return { child, baseUrl, exited, output: () => output };
+  return { child, baseUrl, exited, output: text };
 }
 
 /** The postmaster's pid from the data directory's lock file. */
@@ -86,5 +93,18 @@ describe("kindred serve on the embedded PostgreSQL", () => {
     expect((await fetch(`${serve.baseUrl}/healthz`)).status).toBe(200);
     process.kill(-serve.child.pid!, "SIGINT");
     expect(await serve.exited).toBe(0);
+  });
+
+  // Only root hands PostgreSQL to another user (CI runs as root).
+  (process.getuid?.() === 0 ? it : it.skip)("should stop with a configuration error naming the directory the postgres user cannot enter (started by root)", async () => {
+    const home = mkdtempSync(join(tmpdir(), "kindred-home-")); // 0700, as root's own home
+    try {
+      const serve = spawnServe(join(home, "project", ".data"));
+      expect(await serve.exited).toBe(2);
+      expect(serve.output()).toContain(`cannot enter ${home} (mode 700)`);
+      expect(existsSync(join(home, "project", ".data", "postgres", "PG_VERSION"))).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
