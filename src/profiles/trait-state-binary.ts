@@ -20,6 +20,11 @@ export class StateWriter {
     return this;
   }
 
+  /** Bytes written since `reset`. */
+  get length(): number {
+    return this.at;
+  }
+
   /** The bytes written since `reset`, as their own buffer. */
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.at));

@@ -36,27 +36,26 @@ function readBuckets(r: StateReader, base: number): Buckets {
 }
 
 export function encodeState(s: TraitState): Buffer {
-  return write(s).finish();
+  return write(writer.reset(), s).finish();
 }
 
 /**
  * States side by side in one buffer, the form they travel to PostgreSQL in (pg sends a Buffer
  * parameter as is: nothing to escape, encode or parse), with each one's 1-based offset and length
- * for `substring(… FROM o FOR n)`.
+ * for `substring(… FROM o FOR n)`. They are written one after another and copied out once.
  */
 export function packStates(states: TraitState[]): { bytes: Buffer; slices: { o: number; n: number }[] } {
-  const parts = states.map(encodeState);
-  let o = 1;
-  const slices = parts.map((part) => {
-    const slice = { o, n: part.length };
-    o += part.length;
-    return slice;
+  const w = writer.reset();
+  const slices = states.map((s) => {
+    const start = w.length;
+    write(w, s);
+    return { o: start + 1, n: w.length - start };
   });
-  return { bytes: Buffer.concat(parts, o - 1), slices };
+  return { bytes: w.finish(), slices };
 }
 
-function write(s: TraitState): StateWriter {
-  const w = writer.reset();
+/** Appends one state to `w`. */
+function write(w: StateWriter, s: TraitState): StateWriter {
   const at = s.at;
   w.byte(VERSION);
   w.num(at);
